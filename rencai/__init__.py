@@ -1,0 +1,1 @@
+"""Rencai (人才): a financial talent work platform."""

@@ -1,0 +1,48 @@
+"""Demo users, one or more for every role."""
+
+from rencai.accounts.models import User
+from rencai.orgs.demo import OFFICE
+from rencai.orgs.models import Organization
+
+DEMO_PASSWORD = "Rencai@2026"
+
+#: (username, full name, role, organisation, mobile, id number)
+USERS = [
+    ("office", "王建国", "office", OFFICE, "13805310001", "370102197803150015"),
+    ("office2", "李敏", "office", OFFICE, "13805310002", ""),
+    ("leader", "赵志远", "leader", OFFICE, "13805310003", ""),
+    ("liaison_icbc", "刘洋", "liaison", "中国工商银行股份有限公司济南分行", "13905310011", ""),
+    ("liaison_qlbank", "孙丽华", "liaison", "齐鲁银行股份有限公司", "13905310012", ""),
+    ("liaison_zts", "周鹏", "liaison", "中泰证券股份有限公司", "13905310013", ""),
+    ("liaison_picc", "吴静", "liaison", "中国人民财产保险股份有限公司济南市分公司", "13905310014", ""),
+    ("liaison_fintech", "郑凯", "liaison", "济南金科数据科技有限公司", "13905310015", ""),
+    ("expert", "陈思远", "reviewer", "山东财经大学", "13705310021", ""),
+    ("expert2", "黄文博", "reviewer", "济南市金融学会", "13705310022", ""),
+    ("talent", "张志强", "talent", "中国工商银行股份有限公司济南历下支行", "13605310031", "370102199001011231"),
+    ("talent2", "林晓雯", "talent", "齐鲁银行股份有限公司历城支行", "13605310032", ""),
+    ("sysadmin", "马骏", "sysadmin", OFFICE, "13505310041", ""),
+    ("secadmin", "何晴", "secadmin", OFFICE, "13505310042", ""),
+    ("auditor", "许安", "auditor", OFFICE, "13505310043", ""),
+]
+
+
+def load(stdout) -> None:
+    for username, full_name, role, org_name, mobile, id_number in USERS:
+        organization = Organization.objects.get(name=org_name)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username)
+            user.set_password(DEMO_PASSWORD)
+        values = {"full_name": full_name, "role": role, "organization": organization, "mobile": mobile, "id_number": id_number}
+        changed = user.pk is None or any(getattr(user, k) != v for k, v in values.items())
+        for key, value in values.items():
+            setattr(user, key, value)
+        if changed:
+            user.full_clean()
+            user.save()
+    stdout.write("")
+    stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+    for username, full_name, role, org_name, *_ in USERS:
+        label = dict(User._meta.get_field("role").choices)[role]
+        stdout.write(f"  {username:<16} {full_name:<6} {label:<8} {org_name}")
+    stdout.write("  三员（sysadmin / secadmin / auditor）首次登录须用身份验证器扫码绑定动态验证码。")

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from rencai.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("otp/", views.OTPView.as_view(), name="otp"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password-done")
+        ),
+        name="password",
+    ),
+    path("password/done/", views.password_changed, name="password-done"),
+]

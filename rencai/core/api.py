@@ -1,0 +1,120 @@
+"""The DRF viewset every declared object gets, and JSON errors in Chinese."""
+
+from django.apps import apps
+from django.utils.translation import gettext as _
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.routers import DefaultRouter
+
+from rencai.core.objects import ObjectConfig, registered
+from rencai.core.personal import EncryptedField, mask
+from rencai.core.permissions import SecondFactorVerified
+from rencai.core.roles import may_unmask
+from rencai.core.versioning import StaleEdit, save_versioned
+
+
+class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
+    """An organisation id the requesting user may write to; any other id is refused."""
+
+    def get_queryset(self):
+        organization = apps.get_model("orgs", "Organization")
+        request = self.context.get("request")
+        return organization.objects.editable_by(request.user if request else None)
+
+
+class DeclaredSerializer(serializers.ModelSerializer):
+    """Adds version checking input and masks personal data in output."""
+
+    version = serializers.IntegerField(required=False, help_text="编辑时必须提交读取时的版本号")
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        if relation_info.related_model is apps.get_model("orgs", "Organization"):
+            kwargs.pop("queryset", None)
+            return ScopedOrganizationField, kwargs
+        return field_class, kwargs
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        unmasked = request is not None and may_unmask(request.user) and request.query_params.get("unmask") == "1"
+        for field in instance._meta.concrete_fields:
+            if isinstance(field, EncryptedField) and field.name in data and not unmasked:
+                data[field.name] = mask(data[field.name] or "", field.kind)
+        return data
+
+
+class RolePermission(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        config: ObjectConfig = view.config
+        user = request.user
+        if request.method in permissions.SAFE_METHODS:
+            return config.can_view(user)
+        if view.action == "create":
+            return config.can_create(user)
+        if view.action == "destroy":
+            return config.can_delete(user)
+        return config.can_change(user)
+
+
+class DeclaredViewSet(viewsets.ModelViewSet):
+    config: ObjectConfig = None
+    permission_classes = [permissions.IsAuthenticated, SecondFactorVerified, RolePermission]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.config.model.objects.none()
+        if self.action in ("update", "partial_update", "destroy"):
+            return self.config.editable(self.request.user).order_by(*self.config.ordering)
+        return self.config.visible(self.request.user).order_by(*self.config.ordering)
+
+    def perform_create(self, serializer):
+        serializer.validated_data.pop("version", None)
+        instance = serializer.Meta.model(**{k: v for k, v in serializer.validated_data.items()})
+        self.config.before_save(instance, self.request.user, creating=True)
+        serializer.instance = instance
+        instance.full_clean()
+        instance.save()
+
+    def perform_update(self, serializer):
+        expected = serializer.validated_data.pop("version", None)
+        if expected is None:
+            raise ValidationError({"version": [_("修改时必须提交读取时的版本号（version）。")]})
+        instance = serializer.instance
+        for key, value in serializer.validated_data.items():
+            setattr(instance, key, value)
+        self.config.before_save(instance, self.request.user, creating=False)
+        instance.full_clean()
+        try:
+            save_versioned(instance, expected, instance.save)
+        except StaleEdit as exc:
+            raise ValidationError({"version": [str(exc)]}) from exc
+
+
+def viewset_for(config: ObjectConfig) -> type[DeclaredViewSet]:
+    fields = config.api_fields or ["id", *config.form_fields]
+    if "version" not in fields:
+        fields = [*fields, "version"]
+    meta = type(
+        "Meta",
+        (),
+        {"model": config.model, "fields": fields, "read_only_fields": ["id", *config.api_read_only_fields]},
+    )
+    serializer = type(f"{config.model.__name__}Serializer", (DeclaredSerializer,), {"Meta": meta})
+    attrs = {
+        "config": config,
+        "serializer_class": serializer,
+        "filterset_class": config.filterset_class,
+        "search_fields": config.search_fields,
+        "ordering_fields": [c for c in config.list_columns if c in {f.name for f in config.model._meta.concrete_fields}],
+        "queryset": config.model.objects.none(),
+        "__doc__": f"{config.verbose_name_plural}",
+    }
+    return type(f"{config.model.__name__}ViewSet", (DeclaredViewSet,), attrs)
+
+
+def build_router() -> DefaultRouter:
+    router = DefaultRouter()
+    for slug, config in registered().items():
+        router.register(slug, viewset_for(config), basename=slug)
+    return router

@@ -1,0 +1,54 @@
+"""How a model value is shown in tables, detail pages and exports."""
+
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from rencai.core.personal import EncryptedField, mask
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a method or property column
+        attr = getattr(model, name, None)
+        return str(getattr(attr, "short_description", name))
+
+
+def raw_value(obj: models.Model, name: str):
+    try:
+        field = obj._meta.get_field(name)
+    except Exception:  # noqa: BLE001
+        value = getattr(obj, name)
+        return value() if callable(value) else value
+    if getattr(field, "choices", None):
+        return getattr(obj, f"get_{name}_display")()
+    return getattr(obj, name)
+
+
+def display_value(obj: models.Model, name: str, unmasked: bool = False) -> str:
+    """A value as text; personal data masked unless ``unmasked``."""
+    try:
+        field = obj._meta.get_field(name)
+    except Exception:  # noqa: BLE001
+        field = None
+    value = raw_value(obj, name)
+    if isinstance(field, EncryptedField) and not unmasked:
+        return mask(value or "", field.kind)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def is_sortable(model: type[models.Model], name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001
+        return False
+    return field.concrete and not isinstance(field, EncryptedField)

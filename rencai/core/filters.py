@@ -1,0 +1,23 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rencai.core.models import AuditAction, AuditEntry
+
+
+class AuditEntryFilter(django_filters.FilterSet):
+    start = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    username = django_filters.CharFilter(lookup_expr="icontains", label=_("用户"))
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("操作"))
+    object_type = django_filters.CharFilter(lookup_expr="icontains", label=_("对象类型"))
+    object_repr = django_filters.CharFilter(lookup_expr="icontains", label=_("对象"))
+    ip = django_filters.CharFilter(lookup_expr="startswith", label=_("IP地址"))
+
+    class Meta:
+        model = AuditEntry
+        fields = ["start", "end", "username", "action", "object_type", "object_repr", "ip"]

@@ -1,0 +1,254 @@
+"""The generic pages every declared object gets: list, detail, create, edit, delete, export.
+
+Every query goes through the declaration's ``visible`` / ``editable`` (the model's
+``visible_to`` / ``editable_by``), so an object outside the user's scope is a 404.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from rencai.core import audit
+from rencai.core.display import display_value, field_label, is_sortable
+from rencai.core.exports import write_xlsx
+from rencai.core.forms import bootstrapify
+from rencai.core.models import AuditAction, AuditEntry
+from rencai.core.objects import ObjectConfig, registered
+from rencai.core.personal import personal_fields
+from rencai.core.roles import may_unmask
+from rencai.core.versioning import StaleEdit, save_versioned
+
+
+class ObjectViewMixin(LoginRequiredMixin):
+    config: ObjectConfig = None
+    permission = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.has_permission(request.user):
+            raise PermissionDenied(_("您的角色无权进行此操作。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def has_permission(self, user) -> bool:
+        return getattr(self.config, f"can_{self.permission}")(user)
+
+    def base_context(self) -> dict:
+        return {"config": self.config, "opts": self.config.model._meta}
+
+
+class FilteredListMixin(ObjectViewMixin):
+    def filtered_queryset(self):
+        config = self.config
+        queryset = config.visible(self.request.user)
+        filterset = None
+        if config.filterset_class is not None:
+            filterset = config.filterset_class(self.request.GET, queryset=queryset, request=self.request)
+            bootstrapify(filterset.form)
+            queryset = filterset.qs
+        queryset = config.search(queryset, self.request.GET.get("q", ""))
+        sort = self.request.GET.get("sort", "")
+        if sort.lstrip("-") in config.list_columns and is_sortable(config.model, sort.lstrip("-")):
+            queryset = queryset.order_by(sort, "pk")
+        else:
+            queryset = queryset.order_by(*config.ordering)
+        return queryset, filterset
+
+
+class ObjectListView(FilteredListMixin, TemplateView):
+    template_name = "core/object_list.html"
+
+    def get_context_data(self, **kwargs):
+        queryset, filterset = self.filtered_queryset()
+        page = Paginator(queryset, self.config.paginate_by).get_page(self.request.GET.get("page"))
+        columns = self.config.list_columns
+        rows = [(obj, [display_value(obj, c) for c in columns]) for obj in page.object_list]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        headers = [
+            {"name": c, "label": field_label(self.config.model, c), "sortable": is_sortable(self.config.model, c)}
+            for c in columns
+        ]
+        return {
+            **self.base_context(),
+            "headers": headers,
+            "rows": rows,
+            "page": page,
+            "filterset": filterset,
+            "q": self.request.GET.get("q", ""),
+            "sort": self.request.GET.get("sort", ""),
+            "querystring": query.urlencode(),
+            "sort_querystring": sort_query.urlencode(),
+            "can_create": self.config.can_create(self.request.user),
+        }
+
+
+class ObjectExportView(FilteredListMixin, View):
+    def get(self, request, *args, **kwargs):
+        queryset, _filterset = self.filtered_queryset()
+        columns = self.config.get_export_columns()
+        unmasked = may_unmask(request.user) and request.GET.get("unmask") == "1"
+        headers = [field_label(self.config.model, c) for c in columns]
+        rows = [[display_value(obj, c, unmasked=unmasked) for c in columns] for obj in queryset.iterator()]
+        content = write_xlsx(self.config.verbose_name_plural, headers, rows)
+        audit.record(
+            AuditAction.EXPORT,
+            object_type=self.config.model._meta.label_lower,
+            object_repr=self.config.verbose_name_plural,
+            changes={"rows": len(rows), "filters": request.GET.dict(), "unmasked": unmasked},
+            request=request,
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+        filename = f"{self.config.slug}-{stamp}.xlsx"
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ObjectDetailView(ObjectViewMixin, TemplateView):
+    template_name = "core/object_detail.html"
+
+    def get_object(self):
+        return get_object_or_404(self.config.visible(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        obj = self.get_object()
+        names = self.config.detail_fields or self.config.list_columns
+        personal = personal_fields(self.config.model)
+        fields = [
+            {"name": n, "label": field_label(self.config.model, n), "value": display_value(obj, n), "personal": n in personal}
+            for n in names
+        ]
+        history = AuditEntry.objects.filter(
+            object_type=self.config.model._meta.label_lower, object_id=str(obj.pk)
+        ).order_by("-seq")[:50]
+        user = self.request.user
+        editable = self.config.can_change(user) and self.config.editable(user).filter(pk=obj.pk).exists()
+        deletable = self.config.can_delete(user) and self.config.editable(user).filter(pk=obj.pk).exists()
+        return {
+            **self.base_context(),
+            "object": obj,
+            "fields": fields,
+            "history": history,
+            "can_edit": editable,
+            "can_delete": deletable,
+            "can_unmask": may_unmask(user),
+        }
+
+
+class ObjectFormView(ObjectViewMixin, TemplateView):
+    template_name = "core/object_form.html"
+    permission = "change"
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(self.config.editable(self.request.user), pk=self.kwargs["pk"])
+
+    def has_permission(self, user) -> bool:
+        if "pk" not in self.kwargs:
+            return self.config.can_create(user)
+        return self.config.can_change(user)
+
+    def build_form(self, instance, data=None):
+        form_class = self.config.get_form_class(self.request.user, instance)
+        form = form_class(data=data, instance=instance, **self.form_kwargs())
+        self.config.limit_form_choices(form, self.request.user)
+        bootstrapify(form)
+        if instance is not None:
+            form.fields["_version"] = forms.IntegerField(widget=forms.HiddenInput, initial=instance.version)
+        return form
+
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return self.render_to_response(self.context(self.build_form(instance), instance))
+
+    def post(self, request, *args, **kwargs):
+        instance = self.get_object()
+        form = self.build_form(instance, data=request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.context(form, instance))
+        obj = form.save(commit=False)
+        self.config.before_save(obj, request.user, creating=instance is None)
+        try:
+            if instance is None:
+                obj.save()
+                form.save_m2m()
+            else:
+                save_versioned(obj, form.cleaned_data.get("_version"), lambda: (obj.save(), form.save_m2m()))
+        except StaleEdit as exc:
+            form.add_error(None, str(exc))
+            return self.render_to_response(self.context(form, instance), status=409)
+        messages.success(request, _("已保存：%(object)s") % {"object": obj})
+        return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
+
+    def context(self, form, instance) -> dict:
+        return {**self.base_context(), "form": form, "object": instance}
+
+
+class ObjectDeleteView(ObjectViewMixin, TemplateView):
+    template_name = "core/object_confirm_delete.html"
+    permission = "delete"
+
+    def get_object(self):
+        return get_object_or_404(self.config.editable(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return {**self.base_context(), "object": self.get_object()}
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            obj.delete()
+        except ProtectedError:
+            messages.error(request, _("“%(object)s”仍被其他记录引用，不能删除。") % {"object": obj})
+            return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
+        messages.success(request, _("已删除：%(object)s") % {"object": obj})
+        return HttpResponseRedirect(reverse(self.config.url_name("list")))
+
+
+class UnmaskView(LoginRequiredMixin, View):
+    """Shows one personal field in full to a user who may unmask, and audits it."""
+
+    def post(self, request, slug: str, pk: int, field: str):
+        config = registered().get(slug)
+        if config is None or field not in personal_fields(config.model):
+            raise Http404
+        if not may_unmask(request.user):
+            raise PermissionDenied(_("您无权查看完整的个人敏感信息。"))
+        obj = get_object_or_404(config.visible(request.user), pk=pk)
+        audit.record(AuditAction.UNMASK, obj=obj, changes={"field": field}, request=request)
+        return HttpResponse(getattr(obj, field) or "", content_type="text/plain; charset=utf-8")
+
+
+def object_urlpatterns() -> list:
+    """URL patterns of every declared object, under /o/<slug>/."""
+    patterns = []
+    for slug, config in registered().items():
+        views = {
+            "list": (f"o/{slug}/", ObjectListView),
+            "export": (f"o/{slug}/export/", ObjectExportView),
+            "create": (f"o/{slug}/new/", getattr(config, "form_view", ObjectFormView)),
+            "detail": (f"o/{slug}/<int:pk>/", ObjectDetailView),
+            "edit": (f"o/{slug}/<int:pk>/edit/", getattr(config, "form_view", ObjectFormView)),
+            "delete": (f"o/{slug}/<int:pk>/delete/", ObjectDeleteView),
+        }
+        for action, (route, view_class) in views.items():
+            patterns.append(path(route, view_class.as_view(config=config), name=f"{slug}-{action}"))
+    patterns.append(path("o/<slug:slug>/<int:pk>/unmask/<str:field>/", UnmaskView.as_view(), name="unmask"))
+    return patterns

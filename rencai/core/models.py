@@ -1,0 +1,135 @@
+"""Base models every app builds on, and the append-only audit log."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rencai.core.roles import BUSINESS_WRITERS, CITYWIDE_READERS, Role, role_of
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The one place where a user's scope is decided.
+
+    A model says how it is owned through ``scope_path`` (the lookup to the owning
+    organisation's tree path); reviewers and talents get what the model's
+    ``reviewer_scope`` / ``talent_scope`` give (nothing unless a model says otherwise).
+    """
+
+    def visible_to(self, user) -> "ScopedQuerySet":
+        role = role_of(user)
+        if role in CITYWIDE_READERS:
+            return self.all()
+        if role == Role.LIAISON:
+            return self._within_organization_of(user)
+        if role == Role.REVIEWER:
+            return self.model.reviewer_scope(self, user)
+        if role == Role.TALENT:
+            return self.model.talent_scope(self, user)
+        return self.model.admin_scope(self, user)
+
+    def editable_by(self, user) -> "ScopedQuerySet":
+        if role_of(user) not in BUSINESS_WRITERS:
+            return self.model.admin_scope(self, user, editing=True)
+        return self.visible_to(user)
+
+    def _within_organization_of(self, user) -> "ScopedQuerySet":
+        organization = getattr(user, "organization", None)
+        if organization is None:
+            return self.none()
+        return self.filter(**{f"{self.model.scope_path}__startswith": organization.path})
+
+
+class TrackedModel(models.Model):
+    """A model whose every change is audited and whose edits carry a version."""
+
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    #: Fields left out of the audit diff (noise or secrets).
+    audit_exclude: tuple[str, ...] = ("version", "created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = dict(zip(field_names, values, strict=True))
+        return instance
+
+
+class ScopedModel(TrackedModel):
+    """A model reached through ``objects.visible_to(user)``."""
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "organization__path"
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def reviewer_scope(cls, queryset, user):
+        return queryset.none()
+
+    @classmethod
+    def talent_scope(cls, queryset, user):
+        return queryset.none()
+
+    @classmethod
+    def admin_scope(cls, queryset, user, editing: bool = False):
+        """三员分立: administrators see no business data."""
+        return queryset.none()
+
+
+class OrgOwnedModel(ScopedModel):
+    """Business data owned by one organisation."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("所属机构"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    EXPORT = "export", _("导出")
+    UNMASK = "unmask", _("查看敏感信息")
+    PERMISSION = "permission", _("权限变更")
+
+
+class AuditEntry(models.Model):
+    """One entry of the append-only, hash-chained audit log.
+
+    ``hash`` is SHA-256 over ``prev_hash`` and this entry's content; ``seq`` is gapless,
+    so a removed, changed or inserted row breaks the chain (see ``verify_audit``).
+    """
+
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    user_id = models.BigIntegerField(_("用户ID"), null=True, blank=True)
+    username = models.CharField(_("用户"), max_length=150, blank=True, db_index=True)
+    organization_id = models.BigIntegerField(_("机构ID"), null=True, blank=True)
+    ip = models.CharField(_("IP地址"), max_length=64, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    changes = models.JSONField(_("内容"), default=dict, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_action_display()} {self.object_repr}"

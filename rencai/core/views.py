@@ -1,0 +1,114 @@
+"""Pages of the platform shell: home with to-dos, the audit viewer, planned mechanisms."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from rencai.core import audit
+from rencai.core.exports import write_xlsx
+from rencai.core.filters import AuditEntryFilter
+from rencai.core.forms import bootstrapify
+from rencai.core.models import AuditAction, AuditEntry
+from rencai.core.roles import Role, role_of
+from rencai.core.todos import Todo, todo_provider, todos_for
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        return {"todos": todos_for(self.request.user)}
+
+
+class PlannedMechanismView(LoginRequiredMixin, TemplateView):
+    """The place a mechanism of DESIGN.md takes in the navigation before it is built."""
+
+    template_name = "core/planned.html"
+
+    def get_context_data(self, **kwargs):
+        names = dict(settings.RENCAI_NAV_PLANNED)
+        key = self.kwargs["key"]
+        if key not in names:
+            raise Http404
+        return {"mechanism": names[key]}
+
+
+class AuditorOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """三员分立: only the security auditor reads the audit log."""
+
+    def test_func(self) -> bool:
+        return role_of(self.request.user) == Role.AUDITOR
+
+
+def _audit_rows(queryset):
+    for entry in queryset:
+        yield [
+            str(entry.seq),
+            timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.username,
+            entry.get_action_display(),
+            entry.object_type,
+            entry.object_id,
+            entry.object_repr,
+            json.dumps(entry.changes, ensure_ascii=False),
+            entry.ip,
+            entry.user_agent,
+            entry.hash,
+        ]
+
+
+AUDIT_HEADERS = ["序号", "时间", "用户", "操作", "对象类型", "对象ID", "对象", "内容", "IP地址", "客户端", "哈希"]
+
+
+class AuditListView(AuditorOnlyMixin, TemplateView):
+    template_name = "core/audit_list.html"
+
+    def get_context_data(self, **kwargs):
+        filterset = AuditEntryFilter(self.request.GET, queryset=AuditEntry.objects.order_by("-seq"))
+        bootstrapify(filterset.form)
+        page = Paginator(filterset.qs, 50).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {"filterset": filterset, "page": page, "querystring": query.urlencode()}
+
+
+class AuditExportView(AuditorOnlyMixin, View):
+    def get(self, request):
+        filterset = AuditEntryFilter(request.GET, queryset=AuditEntry.objects.order_by("seq"))
+        rows = list(_audit_rows(filterset.qs.iterator()))
+        content = write_xlsx(_("审计日志"), AUDIT_HEADERS, rows)
+        audit.record(
+            AuditAction.EXPORT,
+            object_type="core.auditentry",
+            object_repr=_("审计日志"),
+            changes={"rows": len(rows), "filters": request.GET.dict()},
+            request=request,
+        )
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+        response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
+        return response
+
+
+class AuditVerifyView(AuditorOnlyMixin, TemplateView):
+    template_name = "core/audit_verify.html"
+
+    def get_context_data(self, **kwargs):
+        checked, bad, reason = audit.verify_chain(AuditEntry.objects.order_by("seq").iterator(chunk_size=2000))
+        return {"checked": checked, "bad": bad, "reason": reason}
+
+
+@todo_provider
+def audit_chain_check(user) -> list[Todo]:
+    if role_of(user) != Role.AUDITOR:
+        return []
+    return [Todo(_("校验审计日志哈希链"), "/audit/verify/", 0, "info")]

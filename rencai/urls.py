@@ -1,0 +1,17 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from rencai.core.api import build_router
+from rencai.core.generic import object_urlpatterns
+
+api_router = build_router()
+
+urlpatterns = [
+    path("", include("rencai.core.urls")),
+    path("accounts/", include("rencai.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include((object_urlpatterns(), "objects"))),
+    path("api/", include(api_router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
