@@ -33,7 +33,13 @@ def load(stdout) -> None:
         if user is None:
             user = User(username=username)
             user.set_password(DEMO_PASSWORD)
-        values = {"full_name": full_name, "role": role, "organization": organization, "mobile": mobile, "id_number": id_number}
+        values = {
+            "full_name": full_name,
+            "role": role,
+            "organization": organization,
+            "mobile": mobile,
+            "id_number": id_number,
+        }
         changed = user.pk is None or any(getattr(user, k) != v for k, v in values.items())
         for key, value in values.items():
             setattr(user, key, value)
@@ -41,7 +47,7 @@ def load(stdout) -> None:
             user.full_clean()
             user.save()
     stdout.write("")
-    stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+    stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, full_name, role, org_name, *_ in USERS:
         label = dict(User._meta.get_field("role").choices)[role]
         stdout.write(f"  {username:<16} {full_name:<6} {label:<8} {org_name}")

@@ -22,3 +22,20 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return _("密码须包含小写字母、大写字母、数字、特殊字符中的至少%(n)s类。") % {"n": self.min_classes}
+
+
+class MinimumLengthValidator:
+    """Django's length rule, with a message that Django 5.2 ships untranslated."""
+
+    def __init__(self, min_length: int = 8):
+        self.min_length = min_length
+
+    def validate(self, password: str, user=None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(
+                _("密码太短，至少需要%(min_length)s个字符。") % {"min_length": self.min_length},
+                code="password_too_short",
+            )
+
+    def get_help_text(self) -> str:
+        return _("密码至少需要%(min_length)s个字符。") % {"min_length": self.min_length}

@@ -28,9 +28,8 @@ class LoginView(auth_views.LoginView):
 
 def locked_out(request, credentials, *args, **kwargs):
     """Called by django-axes when a user name is locked."""
-    form = LoginForm(request)
-    form.add_error(None, _("连续登录失败次数过多，该账号已被锁定15分钟，请稍后再试或联系系统管理员。"))
-    return render(request, "accounts/login.html", {"form": form}, status=429)
+    message = _("连续登录失败次数过多，该账号已被锁定15分钟，请稍后再试或联系系统管理员。")
+    return render(request, "accounts/login.html", {"form": LoginForm(request), "lockout": message}, status=429)
 
 
 def _safe_next(request) -> str:
@@ -72,7 +71,9 @@ class OTPView(LoginRequiredMixin, FormView):
         if not device.confirmed:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            audit.record(AuditAction.PERMISSION, obj=self.request.user, changes={"otp": "enrolled"}, request=self.request)
+            audit.record(
+                AuditAction.PERMISSION, obj=self.request.user, changes={"otp": "enrolled"}, request=self.request
+            )
         otp_login(self.request, device)
         return redirect(_safe_next(self.request))
 
@@ -89,7 +90,18 @@ class UserObjects(ObjectConfig):
     slug = "users"
     nav_section = "accounts"
     list_columns = ["username", "full_name", "role", "organization", "mobile", "is_active", "last_login"]
-    detail_fields = ["username", "full_name", "role", "organization", "email", "mobile", "id_number", "is_active", "last_login", "date_joined"]
+    detail_fields = [
+        "username",
+        "full_name",
+        "role",
+        "organization",
+        "email",
+        "mobile",
+        "id_number",
+        "is_active",
+        "last_login",
+        "date_joined",
+    ]
     export_columns = ["username", "full_name", "role", "organization", "email", "mobile", "is_active"]
     form_fields = ["username", "full_name", "organization", "email", "mobile", "id_number", "is_active"]
     api_fields = ["id", "username", "full_name", "role", "organization", "email", "mobile", "is_active", "version"]

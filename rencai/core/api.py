@@ -7,8 +7,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.routers import DefaultRouter
 
 from rencai.core.objects import ObjectConfig, registered
-from rencai.core.personal import EncryptedField, mask
 from rencai.core.permissions import SecondFactorVerified
+from rencai.core.personal import EncryptedField, mask
 from rencai.core.roles import may_unmask
 from rencai.core.versioning import StaleEdit, save_versioned
 
@@ -70,7 +70,7 @@ class DeclaredViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.validated_data.pop("version", None)
-        instance = serializer.Meta.model(**{k: v for k, v in serializer.validated_data.items()})
+        instance = serializer.Meta.model(**dict(serializer.validated_data.items()))
         self.config.before_save(instance, self.request.user, creating=True)
         serializer.instance = instance
         instance.full_clean()
@@ -106,7 +106,9 @@ def viewset_for(config: ObjectConfig) -> type[DeclaredViewSet]:
         "serializer_class": serializer,
         "filterset_class": config.filterset_class,
         "search_fields": config.search_fields,
-        "ordering_fields": [c for c in config.list_columns if c in {f.name for f in config.model._meta.concrete_fields}],
+        "ordering_fields": [
+            c for c in config.list_columns if c in {f.name for f in config.model._meta.concrete_fields}
+        ],
         "queryset": config.model.objects.none(),
         "__doc__": f"{config.verbose_name_plural}",
     }

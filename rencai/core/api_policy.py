@@ -18,4 +18,3 @@ def exception_handler(exc, context):
             response.data = {"detail": _("未找到。")}
         return response
     return drf_exception_handler(exc, context)
-

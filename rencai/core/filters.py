@@ -7,10 +7,16 @@ from rencai.core.models import AuditAction, AuditEntry
 
 class AuditEntryFilter(django_filters.FilterSet):
     start = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label=_("起始日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label=_("截止日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     username = django_filters.CharFilter(lookup_expr="icontains", label=_("用户"))
     action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("操作"))

@@ -128,7 +128,12 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
         names = self.config.detail_fields or self.config.list_columns
         personal = personal_fields(self.config.model)
         fields = [
-            {"name": n, "label": field_label(self.config.model, n), "value": display_value(obj, n), "personal": n in personal}
+            {
+                "name": n,
+                "label": field_label(self.config.model, n),
+                "value": display_value(obj, n),
+                "personal": n in personal,
+            }
             for n in names
         ]
         history = AuditEntry.objects.filter(

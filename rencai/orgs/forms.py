@@ -2,7 +2,17 @@ from django import forms
 
 from rencai.orgs.models import Department, Organization
 
-ORGANIZATION_FIELDS = ["name", "short_name", "kind", "parent", "region", "credit_code", "address", "contact_phone", "is_active"]
+ORGANIZATION_FIELDS = [
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "region",
+    "credit_code",
+    "address",
+    "contact_phone",
+    "is_active",
+]
 
 
 class OrganizationForm(forms.ModelForm):

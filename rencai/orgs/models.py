@@ -45,8 +45,6 @@ def validate_credit_code_field(value: str) -> None:
         raise ValidationError(str(exc)) from exc
 
 
-
-
 class Organization(ScopedModel):
     """A unit: the office itself, a financial institution or one of its branches."""
 

@@ -3,55 +3,134 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
+from django.db import migrations, models
+
 import rencai.accounts.models
 import rencai.core.personal
-from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('orgs', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('role', models.CharField(choices=[('office', '办公室业务人员'), ('leader', '领导'), ('liaison', '机构联络员'), ('reviewer', '评审专家'), ('talent', '人才'), ('sysadmin', '系统管理员'), ('secadmin', '安全管理员'), ('auditor', '安全审计员')], default='talent', max_length=20, verbose_name='角色')),
-                ('full_name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('mobile', rencai.core.personal.EncryptedField(blank=True, kind='mobile', verbose_name='手机号码')),
-                ('mobile_bidx', rencai.core.personal.BlindIndexField(source='mobile')),
-                ('id_number', rencai.core.personal.EncryptedField(blank=True, kind='id_number', verbose_name='身份证号码')),
-                ('id_number_bidx', rencai.core.personal.BlindIndexField(source='id_number')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='users', to='orgs.organization', verbose_name='所属机构')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("office", "办公室业务人员"),
+                            ("leader", "领导"),
+                            ("liaison", "机构联络员"),
+                            ("reviewer", "评审专家"),
+                            ("talent", "人才"),
+                            ("sysadmin", "系统管理员"),
+                            ("secadmin", "安全管理员"),
+                            ("auditor", "安全审计员"),
+                        ],
+                        default="talent",
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("mobile", rencai.core.personal.EncryptedField(blank=True, kind="mobile", verbose_name="手机号码")),
+                ("mobile_bidx", rencai.core.personal.BlindIndexField(source="mobile")),
+                (
+                    "id_number",
+                    rencai.core.personal.EncryptedField(blank=True, kind="id_number", verbose_name="身份证号码"),
+                ),
+                ("id_number_bidx", rencai.core.personal.BlindIndexField(source="id_number")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="orgs.organization",
+                        verbose_name="所属机构",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
-                'ordering': ['organization__path', 'username'],
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+                "ordering": ["organization__path", "username"],
             },
             managers=[
-                ('objects', rencai.accounts.models.RencaiUserManager()),
+                ("objects", rencai.accounts.models.RencaiUserManager()),
             ],
         ),
     ]

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Rencai quick start.
+#   ./rencai.sh start   create the environment, migrate, load demo data, serve http://127.0.0.1:8000
+#   ./rencai.sh test    run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=.venv
+PY="$VENV/bin/python"
+
+ensure_env() {
+    if [ ! -x "$PY" ]; then
+        python3 -m venv "$VENV"
+    fi
+    local stamp="$VENV/.requirements.sha256"
+    local wanted
+    wanted=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+        "$PY" -m pip install --quiet --upgrade pip
+        "$PY" -m pip install --quiet -r requirements-dev.txt
+        echo "$wanted" > "$stamp"
+    fi
+}
+
+ensure_chromium() {
+    if command -v chromium >/dev/null 2>&1; then
+        return
+    fi
+    if [ "$(id -u)" = "0" ]; then
+        echo "安装浏览器测试所需的 chromium ..."
+        apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
+    else
+        echo "浏览器测试需要 chromium：请先执行 sudo apt-get install -y chromium" >&2
+        exit 1
+    fi
+}
+
+command="${1:-start}"
+shift || true
+case "$command" in
+    start)
+        ensure_env
+        "$PY" manage.py migrate --noinput
+        "$PY" manage.py seed_demo
+        echo "平台地址：http://127.0.0.1:8000 （Ctrl+C 停止）"
+        exec "$PY" manage.py runserver 127.0.0.1:8000
+        ;;
+    test)
+        ensure_env
+        ensure_chromium
+        exec "$VENV/bin/pytest" "$@"
+        ;;
+    *)
+        echo "用法：./rencai.sh start | test" >&2
+        exit 2
+        ;;
+esac

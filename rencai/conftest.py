@@ -1,0 +1,94 @@
+"""Shared fixtures: two institutions (one with a branch) and a user of every role."""
+
+import pytest
+from django.test import Client
+
+from rencai.accounts.models import User
+from rencai.core.chinese import credit_code_check_char
+from rencai.core.roles import Role
+from rencai.orgs.models import Organization, Region
+
+PASSWORD = "Strong#Pass1"
+
+
+def valid_credit_code(serial: int) -> str:
+    first17 = f"91370100MA3{serial:06d}"
+    return first17 + credit_code_check_char(first17)
+
+
+@pytest.fixture
+def region(db):
+    return Region.objects.create(code="370102", name="历下区")
+
+
+@pytest.fixture
+def office_org(db, region):
+    return Organization.objects.create(name="测试市金融工作办公室", kind="government", region=region)
+
+
+@pytest.fixture
+def bank(db, region):
+    return Organization.objects.create(
+        name="甲银行济南分行", kind="bank", region=region, credit_code=valid_credit_code(1)
+    )
+
+
+@pytest.fixture
+def bank_branch(db, bank, region):
+    return Organization.objects.create(name="甲银行历下支行", kind="bank", parent=bank, region=region)
+
+
+@pytest.fixture
+def other_bank(db, region):
+    return Organization.objects.create(
+        name="乙银行济南分行", kind="bank", region=region, credit_code=valid_credit_code(2)
+    )
+
+
+def make_user(username: str, role: str, organization: Organization, **extra) -> User:
+    user = User(username=username, full_name=username, role=role, organization=organization, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def users(db, office_org, bank, bank_branch, other_bank):
+    return {
+        "office": make_user("office", Role.OFFICE, office_org),
+        "leader": make_user("leader", Role.LEADER, office_org),
+        "liaison": make_user("liaison", Role.LIAISON, bank),
+        "other_liaison": make_user("other_liaison", Role.LIAISON, other_bank),
+        "reviewer": make_user("reviewer", Role.REVIEWER, other_bank),
+        "talent": make_user("talent", Role.TALENT, bank_branch, mobile="13800138000", id_number="370102199001011231"),
+        "sysadmin": make_user("sysadmin", Role.SYSADMIN, office_org),
+        "secadmin": make_user("secadmin", Role.SECADMIN, office_org),
+        "auditor": make_user("auditor", Role.AUDITOR, office_org),
+    }
+
+
+def verified_client(user: User) -> Client:
+    """A logged-in client; administrators also pass a real TOTP check."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    if user.needs_second_factor:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        token = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+        response = client.post("/accounts/otp/", {"token": token, "next": "/"})
+        assert response.status_code == 302, response.content
+    return client
+
+
+@pytest.fixture
+def client_for(users):
+    cache: dict[str, Client] = {}
+
+    def get(name: str) -> Client:
+        if name not in cache:
+            cache[name] = verified_client(users[name])
+        return cache[name]
+
+    return get
