@@ -8,7 +8,6 @@ from rencai.core.roles import requires_second_factor
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/")
 
 
-
 class RequireSecondFactorMiddleware:
     """The three administrator roles do nothing until their TOTP code is verified."""
 

@@ -17,7 +17,9 @@ def test_login_and_failed_login_are_audited(users):
     client = Client()
     assert _login(client, "office", "wrong-Pass1").status_code == 200
     assert _login(client, "office", PASSWORD).status_code == 302
-    actions = list(AuditEntry.objects.filter(username__in=["office", ""]).order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(username__in=["office", ""]).order_by("seq").values_list("action", flat=True)
+    )
     assert "login_failed" in actions and actions[-1] == "login"
     failed = AuditEntry.objects.get(action="login_failed")
     assert failed.changes == {"username": "office"} and failed.ip == "127.0.0.1"
@@ -57,7 +59,13 @@ def test_idle_session_expires_after_thirty_minutes(users):
 def test_weak_passwords_are_refused(users, client_for, office_org, password, message):
     response = client_for("sysadmin").post(
         "/o/users/new/",
-        {"username": "newuser", "full_name": "新用户", "organization": office_org.pk, "password1": password, "password2": password},
+        {
+            "username": "newuser",
+            "full_name": "新用户",
+            "organization": office_org.pk,
+            "password1": password,
+            "password2": password,
+        },
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -112,4 +120,7 @@ def test_leader_reads_but_cannot_write(users, client_for, bank):
     assert leader.get(f"/o/organizations/{bank.pk}/").status_code == 200
     assert leader.get(f"/o/organizations/{bank.pk}/edit/").status_code == 403
     assert leader.post("/o/organizations/new/", {"name": "x", "kind": "bank"}).status_code == 403
-    assert leader.patch(f"/api/organizations/{bank.pk}/", {"short_name": "x"}, content_type="application/json").status_code == 403
+    assert (
+        leader.patch(f"/api/organizations/{bank.pk}/", {"short_name": "x"}, content_type="application/json").status_code
+        == 403
+    )
