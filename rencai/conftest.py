@@ -46,7 +46,8 @@ def other_bank(db, region):
 
 
 def make_user(username: str, role: str, organization: Organization, **extra) -> User:
-    user = User(username=username, full_name=username, role=role, organization=organization, **extra)
+    full_name = extra.pop("full_name_override", username)
+    user = User(username=username, full_name=full_name, role=role, organization=organization, **extra)
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -58,8 +59,8 @@ def users(db, office_org, bank, bank_branch, other_bank):
         "office": make_user("office", Role.OFFICE, office_org),
         "leader": make_user("leader", Role.LEADER, office_org),
         "liaison": make_user("liaison", Role.LIAISON, bank),
-        "other_liaison": make_user("other_liaison", Role.LIAISON, other_bank),
-        "reviewer": make_user("reviewer", Role.REVIEWER, other_bank),
+        "other_liaison": make_user("other_liaison", Role.LIAISON, other_bank, full_name_override="乙行联络员"),
+        "reviewer": make_user("reviewer", Role.REVIEWER, office_org),
         "talent": make_user("talent", Role.TALENT, bank_branch, mobile="13800138000", id_number="370102199001011231"),
         "sysadmin": make_user("sysadmin", Role.SYSADMIN, office_org),
         "secadmin": make_user("secadmin", Role.SECADMIN, office_org),
