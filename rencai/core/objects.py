@@ -18,6 +18,7 @@ from django import forms
 from django.apps import apps
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from rencai.core.roles import BUSINESS_ROLES, Role, role_of
 
@@ -56,6 +57,10 @@ class ObjectConfig:
 
     def url_name(self, action: str) -> str:
         return f"objects:{self.slug}-{action}"
+
+    @property
+    def list_url(self) -> str:
+        return reverse(self.url_name("list"))
 
     # --- who may do what ------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """Institutions as a tree (head office and branches), their kinds, regions and departments."""
 
+import contextlib
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -100,10 +102,9 @@ class Organization(ScopedModel):
 
     def clean(self) -> None:
         if self.credit_code:
-            try:
+            # The field's validator reports a bad code; here a good one is normalised.
+            with contextlib.suppress(ChineseValueError):
                 self.credit_code = validate_credit_code(self.credit_code)
-            except ChineseValueError as exc:
-                raise ValidationError({"credit_code": str(exc)}) from exc
         if self.pk and self.parent_id:
             ancestor = self.parent
             while ancestor is not None:

@@ -80,7 +80,7 @@ def _xlsx_text(content: bytes) -> str:
 @pytest.mark.parametrize("who", ["liaison", "reviewer"])
 def test_no_foreign_object_leaks(users, client_for, foreign, who):
     client = client_for(who)
-    for slug, config in registered().items():
+    for slug in registered():
         obj, marker = foreign[slug]
         base = f"/o/{slug}/"
         for query in ({}, {"q": marker[:-1]}):
