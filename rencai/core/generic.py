@@ -146,11 +146,20 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
             **self.base_context(),
             "object": obj,
             "fields": fields,
-            "history": history,
+            "history": [(entry, self.labelled_changes(entry)) for entry in history],
             "can_edit": editable,
             "can_delete": deletable,
             "can_unmask": may_unmask(user),
         }
+
+    def labelled_changes(self, entry: AuditEntry) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for every field the entry changed."""
+        rows = []
+        for name, values in entry.changes.items():
+            if name == "id" or not isinstance(values, list) or len(values) != 2:
+                continue
+            rows.append((field_label(self.config.model, name.removesuffix("_id")), values[0], values[1]))
+        return rows
 
 
 class ObjectFormView(ObjectViewMixin, TemplateView):
