@@ -27,3 +27,9 @@ class AuditEntryFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["start", "end", "username", "action", "object_type", "object_repr", "ip"]
+
+
+def yes_no_filter(label: str) -> django_filters.BooleanFilter:
+    """A yes/no filter whose empty choice reads 全部 (all) rather than 未知 (unknown)."""
+    choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+    return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=choices))

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from rencai.core.filters import yes_no_filter
 from rencai.orgs.models import Department, Organization, OrganizationKind, Region
 
 
@@ -16,7 +17,7 @@ class OrganizationFilter(django_filters.FilterSet):
     within = django_filters.ModelChoiceFilter(
         queryset=_visible_organizations, method="filter_within", label=_("含下属机构")
     )
-    is_active = django_filters.BooleanFilter(label=_("有效"))
+    is_active = yes_no_filter(_("有效"))
 
     class Meta:
         model = Organization

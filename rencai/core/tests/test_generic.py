@@ -171,3 +171,13 @@ def test_language_switch_to_english(users, client_for):
     office.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = office.get("/o/organizations/").content.decode()
     assert "Export to Excel" in page
+
+
+def test_yes_no_filter(users, client_for, bank, other_bank):
+    other_bank.is_active = False
+    other_bank.save()
+    office = client_for("office")
+    table = office.get("/o/organizations/", {"is_active": "false"}).content.decode().split("object-table")[1]
+    assert "乙银行济南分行" in table and "甲银行济南分行" not in table
+    page = office.get("/o/organizations/").content.decode()
+    assert '<option value="" selected>全部</option>' in page
