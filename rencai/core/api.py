@@ -68,7 +68,16 @@ class DeclaredViewSet(viewsets.ModelViewSet):
             return self.config.editable(self.request.user).order_by(*self.config.ordering)
         return self.config.visible(self.request.user).order_by(*self.config.ordering)
 
+    def refuse_fields_outside_form(self, data: dict, instance=None) -> None:
+        """The API may change only what the user's form for this object offers."""
+        form_class = self.config.get_form_class(self.request.user, instance)
+        allowed = set(form_class._meta.fields or ())
+        refused = sorted(set(data) - allowed - {"version"})
+        if refused:
+            raise ValidationError({name: [_("您的角色无权修改此字段。")] for name in refused})
+
     def perform_create(self, serializer):
+        self.refuse_fields_outside_form(serializer.validated_data)
         serializer.validated_data.pop("version", None)
         instance = serializer.Meta.model(**dict(serializer.validated_data.items()))
         self.config.before_save(instance, self.request.user, creating=True)
@@ -77,6 +86,7 @@ class DeclaredViewSet(viewsets.ModelViewSet):
         instance.save()
 
     def perform_update(self, serializer):
+        self.refuse_fields_outside_form(serializer.validated_data, serializer.instance)
         expected = serializer.validated_data.pop("version", None)
         if expected is None:
             raise ValidationError({"version": [_("修改时必须提交读取时的版本号（version）。")]})

@@ -181,3 +181,13 @@ def test_yes_no_filter(users, client_for, bank, other_bank):
     assert "乙银行济南分行" in table and "甲银行济南分行" not in table
     page = office.get("/o/organizations/").content.decode()
     assert '<option value="" selected>全部</option>' in page
+
+
+def test_api_refuses_fields_the_role_may_not_change(users, client_for, bank):
+    url = f"/api/organizations/{bank.pk}/"
+    response = client_for("liaison").patch(url, {"kind": "insurance", "version": 1}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["kind"] == ["您的角色无权修改此字段。"]
+    response = client_for("liaison").patch(url, {"address": "泉城路1号", "version": 1}, content_type="application/json")
+    assert response.status_code == 200
+    bank.refresh_from_db()
+    assert bank.kind == "bank" and bank.address == "泉城路1号"
