@@ -152,8 +152,8 @@ def diff(instance: TrackedModel, before: dict | None) -> dict:
 def _on_save(sender, instance, created, raw=False, **kwargs):
     if raw or not isinstance(instance, TrackedModel):
         return
-    before = None if created else getattr(instance, "_audit_snapshot", None)
-    changes = diff(instance, before if before is not None else ({} if not created else None))
+    before = None if created else getattr(instance, "_audit_snapshot", {})
+    changes = diff(instance, before)
     instance._audit_snapshot = _field_values(instance)
     if not created and not changes:
         return

@@ -4,6 +4,8 @@ import io
 from collections.abc import Iterable, Sequence
 
 import xlsxwriter
+from django.http import HttpResponse
+from django.utils import timezone
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,3 +37,11 @@ def write_xlsx(sheet_name: str, headers: Sequence[str], rows: Iterable[Sequence[
     sheet.autofilter(0, 0, max(row_index, 1), max(len(headers) - 1, 0))
     workbook.close()
     return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, name: str) -> HttpResponse:
+    """A download of ``content`` named ``<name>-<timestamp>.xlsx``."""
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
+    return response

@@ -13,14 +13,13 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from rencai.core import audit
 from rencai.core.display import display_value, field_label, is_sortable
-from rencai.core.exports import write_xlsx
+from rencai.core.exports import write_xlsx, xlsx_response
 from rencai.core.forms import bootstrapify
 from rencai.core.models import AuditAction, AuditEntry
 from rencai.core.objects import ObjectConfig, registered
@@ -108,13 +107,7 @@ class ObjectExportView(FilteredListMixin, View):
             changes={"rows": len(rows), "filters": request.GET.dict(), "unmasked": unmasked},
             request=request,
         )
-        stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-        filename = f"{self.config.slug}-{stamp}.xlsx"
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return xlsx_response(content, self.config.slug)
 
 
 class ObjectDetailView(ObjectViewMixin, TemplateView):
@@ -178,15 +171,12 @@ class ObjectFormView(ObjectViewMixin, TemplateView):
 
     def build_form(self, instance, data=None):
         form_class = self.config.get_form_class(self.request.user, instance)
-        form = form_class(data=data, instance=instance, **self.form_kwargs())
+        form = form_class(data=data, instance=instance)
         self.config.limit_form_choices(form, self.request.user)
         bootstrapify(form)
         if instance is not None:
             form.fields["_version"] = forms.IntegerField(widget=forms.HiddenInput, initial=instance.version)
         return form
-
-    def form_kwargs(self) -> dict:
-        return {}
 
     def get(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -257,9 +247,9 @@ def object_urlpatterns() -> list:
         views = {
             "list": (f"o/{slug}/", ObjectListView),
             "export": (f"o/{slug}/export/", ObjectExportView),
-            "create": (f"o/{slug}/new/", getattr(config, "form_view", ObjectFormView)),
+            "create": (f"o/{slug}/new/", ObjectFormView),
             "detail": (f"o/{slug}/<int:pk>/", ObjectDetailView),
-            "edit": (f"o/{slug}/<int:pk>/edit/", getattr(config, "form_view", ObjectFormView)),
+            "edit": (f"o/{slug}/<int:pk>/edit/", ObjectFormView),
             "delete": (f"o/{slug}/<int:pk>/delete/", ObjectDeleteView),
         }
         for action, (route, view_class) in views.items():

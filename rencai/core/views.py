@@ -5,14 +5,14 @@ import json
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from rencai.core import audit
-from rencai.core.exports import write_xlsx
+from rencai.core.exports import write_xlsx, xlsx_response
 from rencai.core.filters import AuditEntryFilter
 from rencai.core.forms import bootstrapify
 from rencai.core.models import AuditAction, AuditEntry
@@ -91,12 +91,7 @@ class AuditExportView(AuditorOnlyMixin, View):
             changes={"rows": len(rows), "filters": request.GET.dict()},
             request=request,
         )
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-        response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
-        return response
+        return xlsx_response(content, "audit")
 
 
 class AuditVerifyView(AuditorOnlyMixin, TemplateView):

@@ -105,12 +105,8 @@ class Organization(ScopedModel):
             # The field's validator reports a bad code; here a good one is normalised.
             with contextlib.suppress(ChineseValueError):
                 self.credit_code = validate_credit_code(self.credit_code)
-        if self.pk and self.parent_id:
-            ancestor = self.parent
-            while ancestor is not None:
-                if ancestor.pk == self.pk:
-                    raise ValidationError({"parent": _("上级机构不能是本机构或其下属机构。")})
-                ancestor = ancestor.parent
+        if self.pk and self.parent_id and self.path and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": _("上级机构不能是本机构或其下属机构。")})
 
     def save(self, *args, **kwargs) -> None:
         with transaction.atomic():

@@ -16,17 +16,7 @@ class OrganizationObjects(ObjectConfig):
     slug = "organizations"
     nav_section = "orgs"
     list_columns = ["name", "short_name", "kind", "parent", "region", "credit_code", "is_active"]
-    detail_fields = [
-        "name",
-        "short_name",
-        "kind",
-        "parent",
-        "region",
-        "credit_code",
-        "address",
-        "contact_phone",
-        "is_active",
-    ]
+    detail_fields = ORGANIZATION_FIELDS
     form_fields = ORGANIZATION_FIELDS
     form_class = OrganizationForm
     filterset_class = OrganizationFilter
