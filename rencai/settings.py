@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "rencai.core",
     "rencai.orgs",
     "rencai.accounts",
+    "rencai.talents",
+    "rencai.services",
 ]
 
 MIDDLEWARE = [
@@ -182,9 +184,16 @@ LOGGING = {
 }
 
 # Display names of the mechanisms in the left navigation, in DESIGN.md's order.
+#: Headings of the navigation, by the ``nav_section`` objects declare.
+RENCAI_NAV_SECTIONS = {
+    "talents": _("人才信息库"),
+    "pools": _("专项人才库"),
+    "services": _("分层服务"),
+    "orgs": _("机构"),
+    "accounts": _("用户与权限"),
+}
+
 RENCAI_NAV_PLANNED = [
-    ("talents", _("人才信息库")),
-    ("pools", _("专项人才库")),
     ("selections", _("评选评审")),
     ("training", _("人才培训")),
     ("returns", _("统计报表")),
@@ -192,7 +201,6 @@ RENCAI_NAV_PLANNED = [
     ("assessment", _("目标考核")),
     ("sites", _("示范点")),
     ("funds", _("专项资金")),
-    ("services", _("分层服务")),
     ("bulletins", _("信息报送")),
     ("cooperation", _("党建联盟与交流合作")),
     ("dashboards", _("领导驾驶舱")),

@@ -9,6 +9,7 @@ api_router = build_router()
 urlpatterns = [
     path("", include("rencai.core.urls")),
     path("accounts/", include("rencai.accounts.urls")),
+    path("talents/", include("rencai.talents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include((object_urlpatterns(), "objects"))),
     path("api/", include(api_router.urls)),

@@ -49,8 +49,8 @@ class User(AbstractUser, ScopedModel):
         return f"{self.full_name}（{self.username}）" if self.full_name else self.username
 
     @classmethod
-    def talent_scope(cls, queryset, user):
-        return queryset.filter(pk=user.pk)
+    def talent_scope(cls, queryset, user, editing: bool = False):
+        return queryset.none() if editing else queryset.filter(pk=user.pk)
 
     @classmethod
     def reviewer_scope(cls, queryset, user):

@@ -1,25 +1,33 @@
 """The DRF viewset every declared object gets, and JSON errors in Chinese."""
 
-from django.apps import apps
+from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.routers import DefaultRouter
 
-from rencai.core.objects import ObjectConfig, registered
+from rencai.core.actions import ActionRefused
+from rencai.core.objects import ObjectConfig, registered, scoped_choices
 from rencai.core.permissions import SecondFactorVerified
 from rencai.core.personal import EncryptedField, mask
 from rencai.core.roles import may_unmask
 from rencai.core.versioning import StaleEdit, save_versioned
 
 
-class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
-    """An organisation id the requesting user may write to; any other id is refused."""
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """The id of a scoped object (organisation, talent …) the requesting user may write to,
+    or of shared reference data they may read; any other id is refused like a missing one."""
+
+    def __init__(self, related_model=None, limit=None, **kwargs):
+        self.related_model = related_model
+        self.limit = limit
+        super().__init__(**kwargs)
 
     def get_queryset(self):
-        organization = apps.get_model("orgs", "Organization")
         request = self.context.get("request")
-        return organization.objects.editable_by(request.user if request else None)
+        queryset = scoped_choices(self.related_model, request.user if request else None)
+        return queryset.filter(self.limit) if self.limit is not None else queryset
 
 
 class DeclaredSerializer(serializers.ModelSerializer):
@@ -29,9 +37,19 @@ class DeclaredSerializer(serializers.ModelSerializer):
 
     def build_relational_field(self, field_name, relation_info):
         field_class, kwargs = super().build_relational_field(field_name, relation_info)
-        if relation_info.related_model is apps.get_model("orgs", "Organization"):
-            kwargs.pop("queryset", None)
-            return ScopedOrganizationField, kwargs
+        related = relation_info.related_model
+        if "queryset" in kwargs and hasattr(related._default_manager, "visible_to"):
+            limit = relation_info.model_field.get_limit_choices_to() if relation_info.model_field else None
+            kwargs.pop("queryset")
+            kwargs["related_model"] = related
+            kwargs["limit"] = Q(**limit) if isinstance(limit, dict) and limit else None
+            if relation_info.to_many:
+                kwargs.pop("many", None)
+                return serializers.ManyRelatedField, {
+                    "child_relation": ScopedRelatedField(related_model=related, limit=kwargs["limit"]),
+                    **{k: v for k, v in kwargs.items() if k not in ("related_model", "limit")},
+                }
+            return ScopedRelatedField, kwargs
         return field_class, kwargs
 
     def to_representation(self, instance):
@@ -79,11 +97,25 @@ class DeclaredViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         self.refuse_fields_outside_form(serializer.validated_data)
         serializer.validated_data.pop("version", None)
-        instance = serializer.Meta.model(**dict(serializer.validated_data.items()))
-        self.config.before_save(instance, self.request.user, creating=True)
-        serializer.instance = instance
-        instance.full_clean()
-        instance.save()
+        many = {k: v for k, v in serializer.validated_data.items() if isinstance(v, list)}
+        instance = serializer.Meta.model(**{k: v for k, v in serializer.validated_data.items() if k not in many})
+        try:
+            with transaction.atomic():
+                self.config.before_save(instance, self.request.user, creating=True)
+                serializer.instance = instance
+                instance.full_clean()
+                instance.save()
+                for name, values in many.items():
+                    getattr(instance, name).set(values)
+                self.notice = self.config.after_save(instance, self.request.user, creating=True)
+        except ActionRefused as exc:
+            raise ValidationError({"non_field_errors": [str(exc)]}) from exc
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        notice = getattr(self, "notice", None)
+        if notice and isinstance(getattr(response, "data", None), dict):
+            response.data["notice"] = notice
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def perform_update(self, serializer):
         self.refuse_fields_outside_form(serializer.validated_data, serializer.instance)
@@ -91,14 +123,22 @@ class DeclaredViewSet(viewsets.ModelViewSet):
         if expected is None:
             raise ValidationError({"version": [_("修改时必须提交读取时的版本号（version）。")]})
         instance = serializer.instance
+        many = {k: v for k, v in serializer.validated_data.items() if isinstance(v, list)}
         for key, value in serializer.validated_data.items():
-            setattr(instance, key, value)
-        self.config.before_save(instance, self.request.user, creating=False)
-        instance.full_clean()
+            if key not in many:
+                setattr(instance, key, value)
         try:
-            save_versioned(instance, expected, instance.save)
+            with transaction.atomic():
+                self.config.before_save(instance, self.request.user, creating=False)
+                instance.full_clean()
+                save_versioned(instance, expected, instance.save)
+                for name, values in many.items():
+                    getattr(instance, name).set(values)
+                self.notice = self.config.after_save(instance, self.request.user, creating=False)
         except StaleEdit as exc:
             raise ValidationError({"version": [str(exc)]}) from exc
+        except ActionRefused as exc:
+            raise ValidationError({"non_field_errors": [str(exc)]}) from exc
 
 
 def viewset_for(config: ObjectConfig) -> type[DeclaredViewSet]:

@@ -12,9 +12,19 @@ def navigation(request) -> dict:
         return {}
     objects = [c for c in registered().values() if c.can_view(user) and c.nav_section]
     planned = [] if role in ADMIN_ROLES else settings.RENCAI_NAV_PLANNED
+    groups: dict[str, list] = {}
+    for config in objects:
+        groups.setdefault(config.nav_section, []).append(config)
+    headings = settings.RENCAI_NAV_SECTIONS
     return {
         "nav_objects": objects,
+        "nav_groups": [(headings.get(key, ""), groups[key]) for key in sorted(groups, key=_section_order)],
         "nav_planned": planned,
         "nav_is_auditor": role == Role.AUDITOR,
         "nav_role_label": user.get_role_display() if hasattr(user, "get_role_display") else "",
     }
+
+
+def _section_order(key: str) -> int:
+    keys = list(settings.RENCAI_NAV_SECTIONS)
+    return keys.index(key) if key in keys else len(keys)

@@ -29,7 +29,7 @@ class AuditEntryFilter(django_filters.FilterSet):
         fields = ["start", "end", "username", "action", "object_type", "object_repr", "ip"]
 
 
-def yes_no_filter(label: str) -> django_filters.BooleanFilter:
+def yes_no_filter(label: str, **kwargs) -> django_filters.BooleanFilter:
     """A yes/no filter whose empty choice reads 全部 (all) rather than 未知 (unknown)."""
     choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
-    return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=choices))
+    return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=choices), **kwargs)

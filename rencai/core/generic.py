@@ -7,8 +7,9 @@ Every query goes through the declaration's ``visible`` / ``editable`` (the model
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -18,11 +19,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from rencai.core import audit
+from rencai.core.actions import ActionRefused
 from rencai.core.display import display_value, field_label, is_sortable
 from rencai.core.exports import write_xlsx, xlsx_response
 from rencai.core.forms import bootstrapify
 from rencai.core.models import AuditAction, AuditEntry
-from rencai.core.objects import ObjectConfig, registered
+from rencai.core.objects import ObjectConfig, registered, sections_for
 from rencai.core.personal import personal_fields
 from rencai.core.roles import may_unmask
 from rencai.core.versioning import StaleEdit, save_versioned
@@ -89,6 +91,7 @@ class ObjectListView(FilteredListMixin, TemplateView):
             "querystring": query.urlencode(),
             "sort_querystring": sort_query.urlencode(),
             "can_create": self.config.can_create(self.request.user),
+            "list_links": self.config.list_links(self.request.user),
         }
 
 
@@ -139,6 +142,8 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
             **self.base_context(),
             "object": obj,
             "fields": fields,
+            "sections": sections_for(self.config, obj, user),
+            "actions": self.config.available_actions(obj, user),
             "history": [(entry, self.labelled_changes(entry)) for entry in history],
             "can_edit": editable,
             "can_delete": deletable,
@@ -146,13 +151,31 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
         }
 
     def labelled_changes(self, entry: AuditEntry) -> list[tuple[str, object, object]]:
-        """(field label, before, after) for every field the entry changed."""
+        """(field label, before, after) for every field the entry changed; a reference is
+        shown by the name of what it refers to."""
         rows = []
         for name, values in entry.changes.items():
             if name == "id" or not isinstance(values, list) or len(values) != 2:
                 continue
-            rows.append((field_label(self.config.model, name.removesuffix("_id")), values[0], values[1]))
+            field_name = name.removesuffix("_id")
+            rows.append(
+                (
+                    field_label(self.config.model, field_name),
+                    self.referenced(field_name, values[0]),
+                    self.referenced(field_name, values[1]),
+                )
+            )
         return rows
+
+    def referenced(self, field_name: str, value):
+        try:
+            model_field = self.config.model._meta.get_field(field_name)
+        except Exception:  # noqa: BLE001 - a field since removed
+            return value
+        if not model_field.is_relation or value in (None, ""):
+            return value
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
 
 
 class ObjectFormView(ObjectViewMixin, TemplateView):
@@ -171,7 +194,8 @@ class ObjectFormView(ObjectViewMixin, TemplateView):
 
     def build_form(self, instance, data=None):
         form_class = self.config.get_form_class(self.request.user, instance)
-        form = form_class(data=data, instance=instance)
+        initial = self.config.initial_from_query(self.request.GET) if instance is None else None
+        form = form_class(data=data, instance=instance, initial=initial)
         self.config.limit_form_choices(form, self.request.user)
         bootstrapify(form)
         if instance is not None:
@@ -188,17 +212,25 @@ class ObjectFormView(ObjectViewMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.context(form, instance))
         obj = form.save(commit=False)
-        self.config.before_save(obj, request.user, creating=instance is None)
+        creating = instance is None
         try:
-            if instance is None:
-                obj.save()
-                form.save_m2m()
-            else:
-                save_versioned(obj, form.cleaned_data.get("_version"), lambda: (obj.save(), form.save_m2m()))
+            with transaction.atomic():
+                self.config.before_save(obj, request.user, creating=creating)
+                if creating:
+                    obj.save()
+                    form.save_m2m()
+                else:
+                    save_versioned(obj, form.cleaned_data.get("_version"), lambda: (obj.save(), form.save_m2m()))
+                notice = self.config.after_save(obj, request.user, creating=creating)
         except StaleEdit as exc:
             form.add_error(None, str(exc))
             return self.render_to_response(self.context(form, instance), status=409)
+        except ActionRefused as exc:
+            form.add_error(None, str(exc))
+            return self.render_to_response(self.context(form, instance))
         messages.success(request, _("已保存：%(object)s") % {"object": obj})
+        if notice:
+            messages.info(request, notice)
         return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
 
     def context(self, form, instance) -> dict:
@@ -226,6 +258,55 @@ class ObjectDeleteView(ObjectViewMixin, TemplateView):
         return HttpResponseRedirect(reverse(self.config.url_name("list")))
 
 
+class ObjectActionView(ObjectViewMixin, TemplateView):
+    """Asks for an action's inputs and performs it on one object the user may see."""
+
+    template_name = "core/object_action.html"
+
+    def has_permission(self, user) -> bool:
+        return self.config.can_view(user)
+
+    def get_action_and_object(self):
+        action = self.config.action(self.kwargs["action"])
+        if action is None:
+            raise Http404
+        obj = get_object_or_404(self.config.visible(self.request.user), pk=self.kwargs["pk"])
+        if not action.allowed(obj, self.request.user):
+            raise PermissionDenied(_("您现在不能对该记录进行此操作。"))
+        return action, obj
+
+    def build_form(self, action, data=None):
+        return bootstrapify(action.form_class()(data=data))
+
+    def get(self, request, *args, **kwargs):
+        action, obj = self.get_action_and_object()
+        return self.render_to_response(self.context(action, obj, self.build_form(action)))
+
+    def post(self, request, *args, **kwargs):
+        action, obj = self.get_action_and_object()
+        form = self.build_form(action, request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.context(action, obj, form))
+        try:
+            with transaction.atomic():
+                locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+                if not action.allowed(locked, request.user):
+                    raise ActionRefused(_("该记录的状态已变化，请刷新后重试。"))
+                notice = action.perform(locked, request.user, form.cleaned_data)
+        except ActionRefused as exc:
+            form.add_error(None, str(exc))
+            return self.render_to_response(self.context(action, obj, form))
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.render_to_response(self.context(action, obj, form))
+        messages.success(request, notice or _("已完成：%(action)s") % {"action": action.label})
+        return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
+
+    def context(self, action, obj, form) -> dict:
+        return {**self.base_context(), "action": action, "object": obj, "form": form}
+
+
 class UnmaskView(LoginRequiredMixin, View):
     """Shows one personal field in full to a user who may unmask, and audits it."""
 
@@ -251,6 +332,7 @@ def object_urlpatterns() -> list:
             "detail": (f"o/{slug}/<int:pk>/", ObjectDetailView),
             "edit": (f"o/{slug}/<int:pk>/edit/", ObjectFormView),
             "delete": (f"o/{slug}/<int:pk>/delete/", ObjectDeleteView),
+            "action": (f"o/{slug}/<int:pk>/do/<slug:action>/", ObjectActionView),
         }
         for action, (route, view_class) in views.items():
             patterns.append(path(route, view_class.as_view(config=config), name=f"{slug}-{action}"))

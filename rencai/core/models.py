@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.core.roles import BUSINESS_WRITERS, CITYWIDE_READERS, Role, role_of
+from rencai.core.roles import BUSINESS_ROLES, BUSINESS_WRITERS, CITYWIDE_READERS, Role, role_of
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -18,6 +18,8 @@ class ScopedQuerySet(models.QuerySet):
         role = role_of(user)
         if role in CITYWIDE_READERS:
             return self.all()
+        if self.model.shared and role in BUSINESS_ROLES:
+            return self.all()
         if role == Role.LIAISON:
             return self._within_organization_of(user)
         if role == Role.REVIEWER:
@@ -27,7 +29,12 @@ class ScopedQuerySet(models.QuerySet):
         return self.model.admin_scope(self, user)
 
     def editable_by(self, user) -> "ScopedQuerySet":
-        if role_of(user) not in BUSINESS_WRITERS:
+        role = role_of(user)
+        if self.model.shared:
+            return self.all() if role == Role.OFFICE else self.none()
+        if role == Role.TALENT:
+            return self.model.talent_scope(self, user, editing=True)
+        if role not in BUSINESS_WRITERS:
             return self.model.admin_scope(self, user, editing=True)
         return self.visible_to(user)
 
@@ -63,6 +70,9 @@ class ScopedModel(TrackedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "organization__path"
+    #: Reference data of the office (pools, rules): every business role reads it, only
+    #: office staff change it.
+    shared = False
 
     class Meta:
         abstract = True
@@ -72,7 +82,8 @@ class ScopedModel(TrackedModel):
         return queryset.none()
 
     @classmethod
-    def talent_scope(cls, queryset, user):
+    def talent_scope(cls, queryset, user, editing: bool = False):
+        """What a talent sees (and, with ``editing``, may change): nothing unless a model says."""
         return queryset.none()
 
     @classmethod

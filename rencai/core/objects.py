@@ -14,13 +14,40 @@ create/edit with version checks, delete, Excel export and a DRF viewset, all sco
 through ``model.objects.visible_to(user)`` / ``editable_by(user)`` and audited.
 """
 
+from dataclasses import dataclass, field
+
 from django import forms
-from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from rencai.core.actions import Action
+from rencai.core.display import display_value, field_label
 from rencai.core.roles import BUSINESS_ROLES, Role, role_of
+
+
+@dataclass
+class Section:
+    """A table of related records on a detail page (for example a talent's honours)."""
+
+    title: str
+    headers: list[str]
+    rows: list[tuple[str, list[str]]]
+    add_url: str = ""
+    more_url: str = ""
+    key: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def scoped_choices(related_model: type[models.Model], user) -> models.QuerySet | None:
+    """The rows of a related scoped model a user may pick: shared reference data they may
+    read, anything else only where they may write."""
+    manager = related_model._default_manager
+    if not hasattr(manager, "visible_to"):
+        return None
+    if getattr(related_model, "shared", False):
+        return manager.visible_to(user)
+    return manager.editable_by(user)
 
 
 class ObjectConfig:
@@ -39,6 +66,8 @@ class ObjectConfig:
     api_read_only_fields: list[str] = []
     ordering: list[str] = ["-pk"]
     paginate_by: int = 25
+    #: Actions and workflow transitions offered on the detail page.
+    actions: list[Action] = []
 
     view_roles: frozenset = BUSINESS_ROLES
     create_roles: frozenset = frozenset({Role.OFFICE})
@@ -93,6 +122,10 @@ class ObjectConfig:
             condition |= Q(**{f"{name}__icontains": text})
         return queryset.filter(condition)
 
+    def list_links(self, user) -> list[tuple[str, str]]:
+        """Extra (label, URL) links on the list page, for example a bulk editor."""
+        return []
+
     def get_export_columns(self) -> list[str]:
         return self.export_columns or self.list_columns
 
@@ -106,17 +139,76 @@ class ObjectConfig:
         return forms.modelform_factory(self.model, fields=self.form_fields)
 
     def limit_form_choices(self, form: forms.ModelForm, user) -> None:
-        """Every choice of an organisation is limited to those the user may write to."""
-        organization = apps.get_model("orgs", "Organization")
-        for field in form.fields.values():
-            if isinstance(field, forms.ModelChoiceField) and field.queryset.model is organization:
-                field.queryset = organization.objects.editable_by(user)
+        """Every choice of a scoped object (an organisation, a talent …) is limited to
+        those the user may write to; shared reference data to what they may read."""
+        for form_field in form.fields.values():
+            if isinstance(form_field, forms.ModelChoiceField):
+                allowed = scoped_choices(form_field.queryset.model, user)
+                if allowed is not None:
+                    form_field.queryset = form_field.queryset & allowed
+
+    def initial_from_query(self, query) -> dict:
+        """Prefill a new object's form from the query string (``?talent=12``)."""
+        names = set(self.form_fields) or {f.name for f in self.model._meta.fields}
+        return {k: v for k, v in query.items() if k in names}
 
     def before_save(self, instance: models.Model, user, creating: bool) -> None:
         """Hook for fields a user does not type (for example the owning organisation)."""
 
+    def after_save(self, instance: models.Model, user, creating: bool) -> str | None:
+        """Hook run in the same transaction after saving; may return a notice for the user."""
+        return None
+
+    # --- detail pages -------------------------------------------------------------------
+
+    def detail_sections(self, obj: models.Model, user) -> list[Section]:
+        """Related tables shown under the fields of a detail page."""
+        return []
+
+    def available_actions(self, obj: models.Model, user) -> list[Action]:
+        return [a for a in self.actions if a.allowed(obj, user)]
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+    def section(self, title: str, queryset: models.QuerySet, columns: list[str], user, **link_query) -> Section:
+        """A section listing ``queryset`` (already scoped) with this object's columns."""
+        key = self.slug
+        query = "&".join(f"{k}={v}" for k, v in link_query.items())
+        rows = [
+            (reverse(self.url_name("detail"), args=[o.pk]), [display_value(o, c) for c in columns])
+            for o in queryset[:100]
+        ]
+        return Section(
+            title=title,
+            headers=[field_label(self.model, c) for c in columns],
+            rows=rows,
+            add_url=f"{reverse(self.url_name('create'))}?{query}" if self.can_create(user) else "",
+            more_url=f"{self.list_url}?{query}",
+            key=key,
+        )
+
 
 _registry: dict[str, ObjectConfig] = {}
+_section_providers: dict[str, list] = {}
+
+
+def section_provider(slug: str):
+    """Lets an app add a section to another app's detail page (for example the services
+    of a talent on the talent's profile) without that app importing it."""
+
+    def decorator(func):
+        _section_providers.setdefault(slug, []).append(func)
+        return func
+
+    return decorator
+
+
+def sections_for(config: ObjectConfig, obj: models.Model, user) -> list[Section]:
+    sections = list(config.detail_sections(obj, user))
+    for provider in _section_providers.get(config.slug, []):
+        sections.extend(provider(obj, user))
+    return sections
 
 
 def register(config_class: type[ObjectConfig]) -> type[ObjectConfig]:

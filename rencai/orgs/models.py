@@ -86,8 +86,8 @@ class Organization(ScopedModel):
         return queryset.filter(pk=user.organization_id)
 
     @classmethod
-    def talent_scope(cls, queryset, user):
-        return queryset.filter(pk=user.organization_id)
+    def talent_scope(cls, queryset, user, editing: bool = False):
+        return queryset.none() if editing else queryset.filter(pk=user.organization_id)
 
     @classmethod
     def admin_scope(cls, queryset, user, editing: bool = False):

@@ -1,0 +1,21 @@
+"""Keeping duties in step with the registry and the visit log."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from rencai.services.models import Visit
+from rencai.services.rules import apply_rules, record_contact
+from rencai.talents.models import Talent
+
+
+@receiver(post_save, sender=Talent, dispatch_uid="services_apply_rules")
+def talent_saved(sender, instance: Talent, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    apply_rules(instance)
+
+
+@receiver(post_save, sender=Visit, dispatch_uid="services_record_contact")
+def visit_saved(sender, instance: Visit, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        record_contact(instance)
