@@ -4,9 +4,10 @@ import pytest
 from django.test import Client
 
 from rencai.accounts.models import User
-from rencai.core.chinese import credit_code_check_char
+from rencai.core.chinese import credit_code_check_char, id_check_digit
 from rencai.core.roles import Role
 from rencai.orgs.models import Organization, Region
+from rencai.talents.models import DictionaryEntry, Talent
 
 PASSWORD = "Strong#Pass1"
 
@@ -14,6 +15,12 @@ PASSWORD = "Strong#Pass1"
 def valid_credit_code(serial: int) -> str:
     first17 = f"91370100MA3{serial:06d}"
     return first17 + credit_code_check_char(first17)
+
+
+def valid_id_number(born: str = "19880707", serial: int = 1, area: str = "370102") -> str:
+    """A valid 18-digit ID; ``serial`` odd for a man, even for a woman."""
+    first17 = f"{area}{born}{serial:03d}"
+    return first17 + id_check_digit(first17)
 
 
 @pytest.fixture
@@ -93,3 +100,33 @@ def client_for(users):
         return cache[name]
 
     return get
+
+
+@pytest.fixture
+def dicts(db) -> dict[str, DictionaryEntry]:
+    rows = [
+        ("category", "JR", "金融商务人才"),
+        ("category", "ZJ", "专业技术人才"),
+        ("tier", "LJ", "领军人才"),
+        ("tier", "YC", "英才"),
+        ("level", "B", "百层次"),
+        ("level", "Q", "千层次"),
+        ("level", "W", "万层次"),
+        ("qualification", "CFA", "特许金融分析师（CFA）"),
+        ("qualification", "FRM", "金融风险管理师（FRM）"),
+    ]
+    return {code: DictionaryEntry.objects.create(kind=kind, code=code, name=name) for kind, code, name in rows}
+
+
+@pytest.fixture
+def make_talent(dicts):
+    serials = iter(range(1, 999, 2))
+
+    def make(name: str, organization, born: str = "19880707", **extra) -> Talent:
+        extra.setdefault("category", dicts["JR"])
+        talent = Talent(name=name, organization=organization, id_number=valid_id_number(born, next(serials)), **extra)
+        talent.full_clean()
+        talent.save()
+        return talent
+
+    return make

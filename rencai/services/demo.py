@@ -20,7 +20,13 @@ from rencai.services.rules import apply_rules
 from rencai.talents.models import DictionaryEntry, DictionaryKind, Talent
 
 RULES = [
-    ("百层次人才一对一定期联系", "B", DutyKind.CONTACT, 90, "市级领导一对一联系，每季度至少联系一次，了解工作生活情况。"),
+    (
+        "百层次人才一对一定期联系",
+        "B",
+        DutyKind.CONTACT,
+        90,
+        "市级领导一对一联系，每季度至少联系一次，了解工作生活情况。",
+    ),
     ("千层次人才扶持奖励", "Q", DutyKind.SUPPORT, 60, "申报人才津贴和扶持奖励资金，落实健康查体、休假疗养。"),
     ("万层次人才登记入库", "W", DutyKind.REGISTRATION, 30, "登记入库管理，办理户口，免费办理档案关系转接。"),
 ]

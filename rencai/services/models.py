@@ -130,7 +130,9 @@ class VisitKind(models.TextChoices):
 class Visit(TalentRelated):
     """One contact with a talent: who, when, what was raised."""
 
-    talent = models.ForeignKey("talents.Talent", verbose_name=_("人才"), on_delete=models.CASCADE, related_name="visits")
+    talent = models.ForeignKey(
+        "talents.Talent", verbose_name=_("人才"), on_delete=models.CASCADE, related_name="visits"
+    )
     visited_on = models.DateField(_("联系日期"))
     kind = models.CharField(_("方式"), max_length=20, choices=VisitKind.choices, default=VisitKind.VISIT)
     visitor = models.ForeignKey(

@@ -264,7 +264,9 @@ def talent_services(talent: Talent, user) -> list[Section]:
         config = config_for_model(model)
         if not config.can_view(user):
             continue
-        sections.append(config.section(title, config.visible(user).filter(talent=talent), columns, user, talent=talent.pk))
+        sections.append(
+            config.section(title, config.visible(user).filter(talent=talent), columns, user, talent=talent.pk)
+        )
     return sections
 
 

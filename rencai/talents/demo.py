@@ -100,8 +100,24 @@ DICTIONARIES = {
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志远晓雯文博思宇浩然子涵欣怡梓萱一鸣嘉怡俊杰雨桐海燕春梅红梅玉兰立新振华德胜家豪宏伟晨阳佳琪雅琴"
-POSITIONS = ["客户经理", "风险经理", "部门总经理", "副行长", "支行行长", "投资经理", "分析师", "精算主管", "理赔主管",
-             "产品经理", "数据工程师", "合规经理", "人力资源经理", "营业部总经理", "信贷审批员", "柜员主管"]
+POSITIONS = [
+    "客户经理",
+    "风险经理",
+    "部门总经理",
+    "副行长",
+    "支行行长",
+    "投资经理",
+    "分析师",
+    "精算主管",
+    "理赔主管",
+    "产品经理",
+    "数据工程师",
+    "合规经理",
+    "人力资源经理",
+    "营业部总经理",
+    "信贷审批员",
+    "柜员主管",
+]
 HONOURS = [
     ("最美青年金融工作者", HonourLevel.CITY, "济南市地方金融监督管理局"),
     ("业务标兵", HonourLevel.CITY, "济南市地方金融监督管理局"),
@@ -111,11 +127,28 @@ HONOURS = [
     ("全国金融系统先进个人", HonourLevel.NATIONAL, "中国金融工会"),
 ]
 #: Weight of each institution kind in the registry (banks employ most).
-KIND_WEIGHTS = {"bank": 10, "securities": 5, "futures": 2, "insurance": 6, "fintech": 3, "local_financial": 2,
-                "university": 1, "association": 1, "enterprise": 1, "community": 1, "government": 1}
+KIND_WEIGHTS = {
+    "bank": 10,
+    "securities": 5,
+    "futures": 2,
+    "insurance": 6,
+    "fintech": 3,
+    "local_financial": 2,
+    "university": 1,
+    "association": 1,
+    "enterprise": 1,
+    "community": 1,
+    "government": 1,
+}
 CATEGORY_BY_KIND = {"government": "DZ", "university": "ZJ", "community": "SG", "association": "SG"}
-SUBCATEGORY_BY_KIND = {"bank": "JR-YH", "securities": "JR-ZQ", "futures": "JR-ZQ", "insurance": "JR-BX",
-                       "fintech": "JR-KJ", "local_financial": "JR-DF"}
+SUBCATEGORY_BY_KIND = {
+    "bank": "JR-YH",
+    "securities": "JR-ZQ",
+    "futures": "JR-ZQ",
+    "insurance": "JR-BX",
+    "fintech": "JR-KJ",
+    "local_financial": "JR-DF",
+}
 SPECIALTIES = ["银行信贷", "资本市场", "保险精算", "金融科技", "风险管理", "人力资源", "金融法律", "财务会计"]
 
 #: Named people of the demo accounts, registered with their accounts linked.
@@ -127,7 +160,7 @@ def load(stdout) -> None:
         stdout.write("人才信息库演示数据已存在，跳过。")
         return
     entries = _load_dictionaries()
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not a secret
     talents = _load_talents(rng, entries)
     _load_pools(rng, talents)
     stdout.write(f"人才信息库：{len(talents)} 名人才、{TalentPool.objects.count()} 个人才库。")
@@ -172,7 +205,7 @@ def _load_talents(rng: random.Random, entries: dict) -> list[Talent]:
     institutions = list(Organization.objects.exclude(name=OFFICE))
     weights = [KIND_WEIGHTS.get(o.kind, 1) * (1 if o.parent_id is None else 0.5) for o in institutions]
     today = timezone.localdate()
-    linked = {username: number for username, number in LINKED}
+    linked = dict(LINKED)
     talents = []
     for username, number in linked.items():
         user = User.objects.get(username=username)
@@ -212,7 +245,9 @@ def _make_talent(rng, entries, organization, today, name, number="", serial=0, u
         position=rng.choice(POSITIONS),
         work_start=date(min(born.year + 22 + rng.randint(0, 3), today.year - 1), rng.randint(1, 12), 1),
         category=entries[(DictionaryKind.CATEGORY, category)],
-        subcategory=entries.get((DictionaryKind.SUBCATEGORY, SUBCATEGORY_BY_KIND.get(kind, ""))) if category == "JR" else None,
+        subcategory=entries.get((DictionaryKind.SUBCATEGORY, SUBCATEGORY_BY_KIND.get(kind, "")))
+        if category == "JR"
+        else None,
         tier=entries[(DictionaryKind.TIER, tier)] if tier else None,
         level=entries[(DictionaryKind.LEVEL, level)] if level else None,
         echelon=entries[(DictionaryKind.ECHELON, rng.choice("12345"))] if tier or level else None,
@@ -231,7 +266,11 @@ def _make_talent(rng, entries, organization, today, name, number="", serial=0, u
     if rng.random() < 0.07:
         honour, level, by = rng.choice(HONOURS)
         Honour.objects.create(
-            talent=talent, name=honour, level=level, awarded_by=by, awarded_on=date(today.year - rng.randint(0, 4), 12, 20)
+            talent=talent,
+            name=honour,
+            level=level,
+            awarded_by=by,
+            awarded_on=date(today.year - rng.randint(0, 4), 12, 20),
         )
     return talent
 
@@ -245,7 +284,9 @@ def _pool(name: str, kind: str, level: str, description: str) -> TalentPool:
 def _batch(pool: TalentPool, name: str, decided: date, number: str, years: int = 3) -> PoolBatch:
     start = decided + timedelta(days=10)
     end = start.replace(year=start.year + years) - timedelta(days=1)
-    batch = PoolBatch(pool=pool, name=name, decision_date=decided, document_number=number, term_start=start, term_end=end)
+    batch = PoolBatch(
+        pool=pool, name=name, decision_date=decided, document_number=number, term_start=start, term_end=end
+    )
     batch.save()
     return batch
 
@@ -287,8 +328,18 @@ def _load_pools(rng: random.Random, talents: list[Talent]) -> None:
     first_decided = first_end.replace(year=first_end.year - 3) - timedelta(days=9)
     batches = [
         _batch(elite, "首批", first_decided, f"市中委发〔{first_decided.year}〕31号"),
-        _batch(elite, "第二批", first_decided.replace(year=first_decided.year + 1), f"市中委发〔{first_decided.year + 1}〕28号"),
-        _batch(elite, "第三批", first_decided.replace(year=first_decided.year + 2), f"市中委发〔{first_decided.year + 2}〕30号"),
+        _batch(
+            elite,
+            "第二批",
+            first_decided.replace(year=first_decided.year + 1),
+            f"市中委发〔{first_decided.year + 1}〕28号",
+        ),
+        _batch(
+            elite,
+            "第三批",
+            first_decided.replace(year=first_decided.year + 2),
+            f"市中委发〔{first_decided.year + 2}〕30号",
+        ),
     ]
     _enrol(batches[0], chosen[:30], source=EntrySource.SELECTION)
     _enrol(batches[1], chosen[30:62], source=EntrySource.SELECTION)

@@ -123,12 +123,64 @@ class PoliticalStatus(models.TextChoices):
     MASSES = "masses", _("群众")
 
 
-ETHNICITIES = (
-    "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族 傈僳族 "
-    "佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 毛南族 仡佬族 锡伯族 "
-    "阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 "
-    "珞巴族 基诺族"
-).split()
+ETHNICITIES = [
+    "汉族",
+    "蒙古族",
+    "回族",
+    "藏族",
+    "维吾尔族",
+    "苗族",
+    "彝族",
+    "壮族",
+    "布依族",
+    "朝鲜族",
+    "满族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "土家族",
+    "哈尼族",
+    "哈萨克族",
+    "傣族",
+    "黎族",
+    "傈僳族",
+    "佤族",
+    "畲族",
+    "高山族",
+    "拉祜族",
+    "水族",
+    "东乡族",
+    "纳西族",
+    "景颇族",
+    "柯尔克孜族",
+    "土族",
+    "达斡尔族",
+    "仫佬族",
+    "羌族",
+    "布朗族",
+    "撒拉族",
+    "毛南族",
+    "仡佬族",
+    "锡伯族",
+    "阿昌族",
+    "普米族",
+    "塔吉克族",
+    "怒族",
+    "乌孜别克族",
+    "俄罗斯族",
+    "鄂温克族",
+    "德昂族",
+    "保安族",
+    "裕固族",
+    "京族",
+    "塔塔尔族",
+    "独龙族",
+    "鄂伦春族",
+    "赫哲族",
+    "门巴族",
+    "珞巴族",
+    "基诺族",
+]
 
 #: Fields whose change by a talent or a liaison waits for the office's approval.
 KEY_FIELDS = ("name", "id_number", "gender", "birth_date", "category", "subcategory", "tier", "level")
@@ -232,7 +284,7 @@ class Talent(OrgOwnedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         self._clean_id_number(errors)
-        if not self.gender and "gender" not in errors:
+        if not self.gender and not errors:
             errors["gender"] = _("请填写性别（填写身份证号码可自动识别）。")
         if self.mobile:
             try:
@@ -259,6 +311,9 @@ class Talent(OrgOwnedModel):
             errors["id_number"] = str(exc)
             return
         self.id_number_bidx = blind_index(self.id_number)
+        if Talent.objects.filter(id_number_bidx=self.id_number_bidx).exclude(pk=self.pk).exists():
+            errors["id_number"] = _("该身份证号码已登记，同一人不能重复登记。")
+            return
         born = id_birth_date(self.id_number)
         if self.birth_date is None:
             self.birth_date = born
@@ -418,9 +473,7 @@ class ChangeRequest(TalentRelated):
     The proposed values are stored encrypted (an ID number may be among them).
     """
 
-    talent = models.ForeignKey(
-        Talent, verbose_name=_("人才"), on_delete=models.CASCADE, related_name="change_requests"
-    )
+    talent = models.ForeignKey(Talent, verbose_name=_("人才"), on_delete=models.CASCADE, related_name="change_requests")
     requested_by = models.ForeignKey(
         "accounts.User", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
     )

@@ -277,8 +277,11 @@ class PoolObjects(ObjectConfig):
         members = config_for_model(PoolMembership)
         member_rows = members.visible(user).filter(pool=obj).active().select_related("talent__organization", "batch")
         member_section = members.section(
-            _("在库成员"), member_rows, ["talent", "talent_organization", "batch", "specialty", "joined_on", "term_end"],
-            user, pool=obj.pk,
+            _("在库成员"),
+            member_rows,
+            ["talent", "talent_organization", "batch", "specialty", "joined_on", "term_end"],
+            user,
+            pool=obj.pk,
         )
         member_section.more_url += "&status=active"
         return [
@@ -487,7 +490,9 @@ def pending_change_requests(user) -> list[Todo]:
     count = ChangeRequest.objects.visible_to(user).filter(state=ChangeState.PENDING).count()
     if not count:
         return []
-    return [Todo(_("%(count)s 条人才关键信息变更申请待审核") % {"count": count}, "/o/change-requests/?state=pending", count)]
+    return [
+        Todo(_("%(count)s 条人才关键信息变更申请待审核") % {"count": count}, "/o/change-requests/?state=pending", count)
+    ]
 
 
 @todo_provider

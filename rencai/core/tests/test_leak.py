@@ -7,14 +7,27 @@ below with the reason it holds no organisation's data; a new route that is neith
 """
 
 import io
+from datetime import date
 
 import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from rencai.accounts.models import User
+from rencai.conftest import valid_id_number
 from rencai.core.objects import registered
 from rencai.orgs.models import Department
+from rencai.services.models import ServiceDuty, ServiceRequest, Visit
+from rencai.talents.models import (
+    ChangeRequest,
+    DictionaryEntry,
+    Honour,
+    PoolBatch,
+    PoolMembership,
+    Talent,
+    TalentPool,
+    TalentQualification,
+)
 
 #: Routes that show no organisation's business data, with the reason.
 NON_OBJECT_ROUTES = {
@@ -33,8 +46,12 @@ NON_OBJECT_ROUTES = {
     "api-docs": "Swagger UI, no data",
     "api-root": "list of API endpoints, no data",
     "objects:unmask": "walked below for every personal field",
+    "talents:dictionary": "office-only editor of shared reference data (tested in talents tests)",
+    "talents:dictionary-kind": "office-only editor of shared reference data",
 }
-OBJECT_ACTIONS = {"list", "export", "create", "detail", "edit", "delete"}
+#: Reference data every business role reads and only office staff change.
+SHARED = {"dictionary", "pools", "pool-batches", "service-rules"}
+OBJECT_ACTIONS = {"list", "export", "create", "detail", "edit", "delete", "action"}
 API_ACTIONS = {"list", "detail"}
 
 
@@ -62,12 +79,55 @@ def test_every_route_is_covered():
 def foreign(users, other_bank):
     """One object of every declared type owned by the other bank, with a text that marks it."""
     department = Department.objects.create(organization=other_bank, name="乙行秘密部门")
+    category = DictionaryEntry.objects.create(kind="category", code="JR", name="金融商务人才")
+    qualification = DictionaryEntry.objects.create(kind="qualification", code="CFA", name="乙行秘密资格")
+    talent = Talent(name="乙行秘密人才", id_number=valid_id_number(), organization=other_bank, category=category)
+    talent.full_clean()
+    talent.save()
+    pool = TalentPool.objects.create(name="乙库", kind="think_tank")
+    batch = PoolBatch.objects.create(
+        pool=pool, name="首批", decision_date=date(2025, 1, 1), term_start=date(2025, 1, 1), term_end=date(2027, 12, 31)
+    )
+    request = ChangeRequest(talent=talent, requested_by=users["other_liaison"])
+    request.set_proposed({"name": ["乙行秘密人才", "乙行秘密改名"]})
+    request.save()
     samples = {
         "organizations": (other_bank, "乙银行济南分行"),
         "departments": (department, "乙行秘密部门"),
         "users": (users["other_liaison"], "乙行联络员"),
+        "talents": (talent, "乙行秘密人才"),
+        "talent-qualifications": (
+            TalentQualification.objects.create(talent=talent, qualification=qualification, certificate_number="乙证号"),
+            "乙证号",
+        ),
+        "career-entries": (talent.career.get(), "乙银行济南分行"),
+        "honours": (
+            Honour.objects.create(talent=talent, name="乙行秘密荣誉", awarded_on=date(2025, 1, 1)),
+            "乙行秘密荣誉",
+        ),
+        "change-requests": (request, "乙行秘密人才"),
+        "pool-memberships": (
+            PoolMembership.objects.create(
+                pool=pool, batch=batch, talent=talent, specialty="乙行秘密专长", joined_on=date(2025, 1, 1)
+            ),
+            "乙行秘密专长",
+        ),
+        "service-duties": (
+            ServiceDuty.objects.create(talent=talent, kind="support", title="乙行秘密任务", due_date=date(2026, 1, 1)),
+            "乙行秘密任务",
+        ),
+        "visits": (
+            Visit.objects.create(talent=talent, visited_on=date(2025, 5, 1), visitors="乙行秘密来访"),
+            "乙行秘密来访",
+        ),
+        "service-requests": (
+            ServiceRequest.objects.create(
+                talent=talent, title="乙行秘密诉求", category="other", description="x", opened_by=users["other_liaison"]
+            ),
+            "乙行秘密诉求",
+        ),
     }
-    missing = set(registered()) - set(samples)
+    missing = set(registered()) - set(samples) - SHARED
     assert not missing, f"declare a foreign sample for {sorted(missing)} in the leak test"
     return samples
 
@@ -80,7 +140,9 @@ def _xlsx_text(content: bytes) -> str:
 @pytest.mark.parametrize("who", ["liaison", "reviewer"])
 def test_no_foreign_object_leaks(users, client_for, foreign, who):
     client = client_for(who)
-    for slug in registered():
+    for slug, config in registered().items():
+        if slug in SHARED:
+            continue
         obj, marker = foreign[slug]
         base = f"/o/{slug}/"
         for query in ({}, {"q": marker[:-1]}):
@@ -96,8 +158,10 @@ def test_no_foreign_object_leaks(users, client_for, foreign, who):
         before = type(obj).objects.get(pk=obj.pk).version
         assert client.post(f"{base}{obj.pk}/edit/", {"name": "被改", "_version": before}).status_code in (403, 404)
         assert client.post(f"{base}{obj.pk}/delete/").status_code in (403, 404)
-        for field in ("mobile", "id_number"):
+        for field in ("mobile", "id_number", "email"):
             assert client.post(f"{base}{obj.pk}/unmask/{field}/").status_code in (403, 404)
+        for action in config.actions:
+            assert client.post(f"{base}{obj.pk}/do/{action.name}/").status_code in (403, 404), (slug, action.name)
         response = client.get(f"/api/{slug}/", {"search": marker[:-1]})
         assert response.status_code in (200, 403)
         assert marker not in response.content.decode(), f"{slug} API list leaks to {who}"
@@ -130,3 +194,24 @@ def test_liaison_sees_own_institution_and_branches(users, client_for, bank, bank
 def test_talent_sees_only_themself(users, client_for):
     data = client_for("talent").get("/api/users/").json()
     assert [row["username"] for row in data["results"]] == ["talent"]
+
+
+@pytest.mark.parametrize("who", ["liaison", "reviewer", "talent"])
+def test_shared_reference_data_is_read_only_outside_the_office(users, client_for, foreign, who):
+    """Pools, batches, dictionaries and service rules hold no institution's data; others
+    may read them (to pick from them) but only office staff change them."""
+    client = client_for(who)
+    samples = {
+        "dictionary": DictionaryEntry.objects.first(),
+        "pools": TalentPool.objects.first(),
+        "pool-batches": PoolBatch.objects.first(),
+    }
+    for slug, obj in samples.items():
+        before = type(obj).objects.get(pk=obj.pk).version
+        assert client.post(f"/o/{slug}/{obj.pk}/edit/", {"name": "被改", "_version": before}).status_code == 403
+        assert client.post(f"/o/{slug}/{obj.pk}/delete/").status_code == 403
+        patch = client.patch(
+            f"/api/{slug}/{obj.pk}/", {"name": "被改", "version": before}, content_type="application/json"
+        )
+        assert patch.status_code in (403, 404)
+        assert type(obj).objects.get(pk=obj.pk).version == before

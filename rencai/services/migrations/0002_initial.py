@@ -6,63 +6,126 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('services', '0001_initial'),
-        ('talents', '0001_initial'),
+        ("services", "0001_initial"),
+        ("talents", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='serviceduty',
-            name='talent',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_duties', to='talents.talent', verbose_name='人才'),
+            model_name="serviceduty",
+            name="talent",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="service_duties",
+                to="talents.talent",
+                verbose_name="人才",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerequest',
-            name='assigned_to',
-            field=models.ForeignKey(blank=True, limit_choices_to={'role': 'office'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='承办人'),
+            model_name="servicerequest",
+            name="assigned_to",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"role": "office"},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="承办人",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerequest',
-            name='opened_by',
-            field=models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提出人'),
+            model_name="servicerequest",
+            name="opened_by",
+            field=models.ForeignKey(
+                editable=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="提出人",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerequest',
-            name='talent',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_requests', to='talents.talent', verbose_name='人才'),
+            model_name="servicerequest",
+            name="talent",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="service_requests",
+                to="talents.talent",
+                verbose_name="人才",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerule',
-            name='level',
-            field=models.ForeignKey(blank=True, limit_choices_to={'enabled': True, 'kind': 'level'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='talents.dictionaryentry', verbose_name='百千万层次'),
+            model_name="servicerule",
+            name="level",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"enabled": True, "kind": "level"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="talents.dictionaryentry",
+                verbose_name="百千万层次",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerule',
-            name='tier',
-            field=models.ForeignKey(blank=True, limit_choices_to={'enabled': True, 'kind': 'tier'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='talents.dictionaryentry', verbose_name='人才层级'),
+            model_name="servicerule",
+            name="tier",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"enabled": True, "kind": "tier"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="talents.dictionaryentry",
+                verbose_name="人才层级",
+            ),
         ),
         migrations.AddField(
-            model_name='serviceduty',
-            name='rule',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duties', to='services.servicerule', verbose_name='服务规则'),
+            model_name="serviceduty",
+            name="rule",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="duties",
+                to="services.servicerule",
+                verbose_name="服务规则",
+            ),
         ),
         migrations.AddField(
-            model_name='visit',
-            name='talent',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='talents.talent', verbose_name='人才'),
+            model_name="visit",
+            name="talent",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="visits",
+                to="talents.talent",
+                verbose_name="人才",
+            ),
         ),
         migrations.AddField(
-            model_name='visit',
-            name='visitor',
-            field=models.ForeignKey(blank=True, limit_choices_to={'role__in': ['office', 'leader']}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='联系领导'),
+            model_name="visit",
+            name="visitor",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"role__in": ["office", "leader"]},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="联系领导",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceduty',
-            constraint=models.UniqueConstraint(condition=models.Q(('rule__isnull', False)), fields=('talent', 'rule'), name='services_one_duty_per_rule'),
+            model_name="serviceduty",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("rule__isnull", False)),
+                fields=("talent", "rule"),
+                name="services_one_duty_per_rule",
+            ),
         ),
     ]
