@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from rencai.core.roles import role_of
@@ -120,3 +120,13 @@ def reason_input(
         return {name: forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}))}
 
     return inputs
+
+
+def run_action(action: Action, obj: models.Model, user, data: dict) -> str | None:
+    """Perform ``action`` on a locked copy of ``obj`` in one transaction, re-checking that it
+    is still allowed (the object may have moved on since the user loaded it)."""
+    with transaction.atomic():
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        if not action.allowed(locked, user):
+            raise ActionRefused("该记录的状态已变化，请刷新后重试。")
+        return action.perform(locked, user, data)

@@ -1,13 +1,17 @@
 """The DRF viewset every declared object gets, and JSON errors in Chinese."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from rencai.core.actions import ActionRefused
+from rencai.core.actions import ActionRefused, run_action
 from rencai.core.objects import ObjectConfig, registered, scoped_choices
 from rencai.core.permissions import SecondFactorVerified
 from rencai.core.personal import EncryptedField, mask
@@ -70,6 +74,8 @@ class RolePermission(permissions.BasePermission):
             return config.can_view(user)
         if view.action == "create":
             return config.can_create(user)
+        if view.action == "do":
+            return config.can_view(user)  # each declared action checks its own roles
         if view.action == "destroy":
             return config.can_delete(user)
         return config.can_change(user)
@@ -139,6 +145,31 @@ class DeclaredViewSet(viewsets.ModelViewSet):
             raise ValidationError({"version": [str(exc)]}) from exc
         except ActionRefused as exc:
             raise ValidationError({"non_field_errors": [str(exc)]}) from exc
+
+    @extend_schema(
+        request=inline_serializer("ActionInput", {"reason": serializers.CharField(required=False)}),
+        responses={200: inline_serializer("ActionResult", {"detail": serializers.CharField()})},
+        description="执行对象上声明的操作或流程转换（如审核通过、退回、出库、办结），输入与页面上的操作表单相同。",
+    )
+    @action(detail=True, methods=["post"], url_path=r"do/(?P<action_name>[a-z_-]+)")
+    def do(self, request, pk=None, action_name=None):
+        declared = self.config.action(action_name)
+        if declared is None:
+            raise NotFound
+        obj = self.get_object()
+        if not declared.allowed(obj, request.user):
+            raise PermissionDenied(_("您现在不能对该记录进行此操作。"))
+        form = declared.form_class()(data=request.data)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        try:
+            notice = run_action(declared, obj, request.user, form.cleaned_data)
+        except ActionRefused as exc:
+            raise ValidationError({"non_field_errors": [str(exc)]}) from exc
+        except DjangoValidationError as exc:
+            raise ValidationError({"non_field_errors": exc.messages}) from exc
+        obj.refresh_from_db()
+        return Response({"detail": notice or declared.label, "object": self.get_serializer(obj).data})
 
 
 def viewset_for(config: ObjectConfig) -> type[DeclaredViewSet]:

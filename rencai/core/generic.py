@@ -19,7 +19,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from rencai.core import audit
-from rencai.core.actions import ActionRefused
+from rencai.core.actions import ActionRefused, run_action
 from rencai.core.display import display_value, field_label, is_sortable
 from rencai.core.exports import write_xlsx, xlsx_response
 from rencai.core.forms import bootstrapify
@@ -288,11 +288,7 @@ class ObjectActionView(ObjectViewMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.context(action, obj, form))
         try:
-            with transaction.atomic():
-                locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-                if not action.allowed(locked, request.user):
-                    raise ActionRefused(_("该记录的状态已变化，请刷新后重试。"))
-                notice = action.perform(locked, request.user, form.cleaned_data)
+            notice = run_action(action, obj, request.user, form.cleaned_data)
         except ActionRefused as exc:
             form.add_error(None, str(exc))
             return self.render_to_response(self.context(action, obj, form))

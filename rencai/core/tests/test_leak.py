@@ -52,7 +52,7 @@ NON_OBJECT_ROUTES = {
 #: Reference data every business role reads and only office staff change.
 SHARED = {"dictionary", "pools", "pool-batches", "service-rules"}
 OBJECT_ACTIONS = {"list", "export", "create", "detail", "edit", "delete", "action"}
-API_ACTIONS = {"list", "detail"}
+API_ACTIONS = {"list", "detail", "do"}
 
 
 def _route_names(resolver=None, prefix="") -> set[str]:
@@ -170,6 +170,8 @@ def test_no_foreign_object_leaks(users, client_for, foreign, who):
         patch = client.patch(api, {"name": "被改", "version": before}, content_type="application/json")
         assert patch.status_code in (403, 404)
         assert client.delete(api).status_code in (403, 404)
+        for action in config.actions:
+            assert client.post(f"{api}do/{action.name}/").status_code in (403, 404), (slug, action.name)
         after = type(obj).objects.get(pk=obj.pk)
         assert after.version == before and str(after) == str(obj), f"{slug} changed by {who}"
 

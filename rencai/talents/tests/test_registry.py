@@ -367,3 +367,18 @@ def test_age_band_boundaries(make_talent, bank, dicts):
     a = make_talent("甲", bank, born=exactly_35.strftime("%Y%m%d"))
     b = make_talent("乙", bank, born=just_36.strftime("%Y%m%d"))
     assert a in band and b not in band and a.age() == 35
+
+
+def test_workflow_transitions_through_the_api(users, client_for, bank, dicts, make_talent):
+    talent = make_talent("赵敏", bank)
+    request = ChangeRequest(talent=talent, requested_by=users["liaison"])
+    request.set_proposed({"name": ["赵敏", "赵明"]})
+    request.save()
+    url = f"/api/change-requests/{request.pk}/do/"
+    assert client_for("liaison").post(f"{url}approve/").status_code == 403
+    assert client_for("office").post(f"{url}return/", {}, content_type="application/json").status_code == 400
+    assert client_for("office").post(f"{url}nonsense/").status_code == 404
+    response = client_for("office").post(f"{url}approve/", {"decision_comment": "同意"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["object"]["state"] == "approved"
+    talent.refresh_from_db()
+    assert talent.name == "赵明"
