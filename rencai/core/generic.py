@@ -172,7 +172,13 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
             model_field = self.config.model._meta.get_field(field_name)
         except Exception:  # noqa: BLE001 - a field since removed
             return value
-        if not model_field.is_relation or value in (None, ""):
+        if value in (None, ""):
+            return value
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        if not model_field.is_relation:
             return value
         related = model_field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else value

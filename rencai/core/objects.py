@@ -35,6 +35,7 @@ class Section:
     rows: list[tuple[str, list[str]]]
     add_url: str = ""
     more_url: str = ""
+    export_url: str = ""
     key: str = ""
     notes: list[str] = field(default_factory=list)
 

@@ -50,22 +50,6 @@ OFFICE_AND_LIAISON = frozenset({Role.OFFICE, Role.LIAISON})
 
 
 @register
-class DictionaryObjects(ObjectConfig):
-    model = DictionaryEntry
-    slug = "dictionary"
-    nav_section = "talents"
-    list_columns = ["kind", "code", "name", "parent", "managing_department", "order", "enabled"]
-    form_fields = ["kind", "code", "name", "parent", "managing_department", "order", "enabled"]
-    filterset_class = DictionaryFilter
-    search_fields = ["code", "name"]
-    ordering = ["kind", "order", "code"]
-    change_roles = OFFICE
-
-    def list_links(self, user):
-        return [(_("一屏编辑"), reverse("talents:dictionary"))] if role_of(user) == Role.OFFICE else []
-
-
-@register
 class TalentObjects(ObjectConfig):
     model = Talent
     slug = "talents"
@@ -262,6 +246,22 @@ class ChangeRequestObjects(ObjectConfig):
 
 
 @register
+class DictionaryObjects(ObjectConfig):
+    model = DictionaryEntry
+    slug = "dictionary"
+    nav_section = "talents"
+    list_columns = ["kind", "code", "name", "parent", "managing_department", "order", "enabled"]
+    form_fields = ["kind", "code", "name", "parent", "managing_department", "order", "enabled"]
+    filterset_class = DictionaryFilter
+    search_fields = ["code", "name"]
+    ordering = ["kind", "order", "code"]
+    change_roles = OFFICE
+
+    def list_links(self, user):
+        return [(_("一屏编辑"), reverse("talents:dictionary"))] if role_of(user) == Role.OFFICE else []
+
+
+@register
 class PoolObjects(ObjectConfig):
     model = TalentPool
     slug = "pools"
@@ -284,6 +284,8 @@ class PoolObjects(ObjectConfig):
             pool=obj.pk,
         )
         member_section.more_url += "&status=active"
+        member_section.title = _("在库成员（名册）")
+        member_section.export_url = f"{members.list_url}export/?pool={obj.pk}&status=active"
         return [
             batches.section(
                 _("批次"),

@@ -378,7 +378,9 @@ def test_workflow_transitions_through_the_api(users, client_for, bank, dicts, ma
     assert client_for("liaison").post(f"{url}approve/").status_code == 403
     assert client_for("office").post(f"{url}return/", {}, content_type="application/json").status_code == 400
     assert client_for("office").post(f"{url}nonsense/").status_code == 404
-    response = client_for("office").post(f"{url}approve/", {"decision_comment": "同意"}, content_type="application/json")
+    response = client_for("office").post(
+        f"{url}approve/", {"decision_comment": "同意"}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["object"]["state"] == "approved"
     talent.refresh_from_db()
     assert talent.name == "赵明"
