@@ -180,6 +180,13 @@ class RequestState(models.TextChoices):
     CANCELLED = "cancelled", _("已撤销")
 
 
+SATISFACTION_CHOICES = [
+    (1, _("1 星")),
+    (2, _("2 星")),
+    (3, _("3 星")),
+    (4, _("4 星")),
+    (5, _("5 星")),
+]
 OPEN_REQUEST_STATES = (RequestState.OPEN, RequestState.ASSIGNED, RequestState.IN_PROGRESS)
 DEFAULT_REQUEST_DAYS = 15
 
@@ -213,9 +220,7 @@ class ServiceRequest(TalentRelated):
     )
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
     resolution = models.TextField(_("办理结果"), blank=True)
-    satisfaction = models.PositiveSmallIntegerField(
-        _("满意度"), null=True, blank=True, choices=[(i, f"{i} 星") for i in range(1, 6)]
-    )
+    satisfaction = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True, choices=SATISFACTION_CHOICES)
     feedback = models.TextField(_("评价意见"), blank=True)
     assigned_at = models.DateTimeField(_("分派时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)

@@ -11,6 +11,7 @@ from rencai.core.roles import BUSINESS_ROLES, Role, role_of
 from rencai.core.todos import Todo, todo_provider
 from rencai.services.filters import DutyFilter, RequestFilter, VisitFilter
 from rencai.services.models import (
+    SATISFACTION_CHOICES,
     DutyState,
     RequestState,
     ServiceDuty,
@@ -134,9 +135,7 @@ def _keep_due_date(request: ServiceRequest, user, data: dict) -> None:
 
 def _confirm_inputs() -> dict:
     return {
-        "satisfaction": forms.TypedChoiceField(
-            label=_("满意度"), coerce=int, choices=[(i, f"{i} 星") for i in range(5, 0, -1)]
-        ),
+        "satisfaction": forms.TypedChoiceField(label=_("满意度"), coerce=int, choices=SATISFACTION_CHOICES[::-1]),
         "feedback": forms.CharField(label=_("评价意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})),
     }
 

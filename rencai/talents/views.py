@@ -330,7 +330,7 @@ def _renew(membership: PoolMembership, user, data: dict) -> str:
     if data["term_end"] <= start:
         raise ActionRefused(_("新任期届满日期必须晚于 %(date)s。") % {"date": start})
     membership.left_on = membership.term_end
-    membership.exit_reason = _("任期届满，续任")
+    membership.exit_reason = "任期届满，续任"  # stored data, in Chinese whatever the UI language
     membership.version += 1
     membership.save()
     renewal = PoolMembership(
@@ -339,7 +339,7 @@ def _renew(membership: PoolMembership, user, data: dict) -> str:
         talent=membership.talent,
         specialty=membership.specialty,
         source=membership.source,
-        source_detail=data.get("source_detail") or _("续任"),
+        source_detail=data.get("source_detail") or "续任",
         joined_on=start,
         term_end=data["term_end"],
         renewed_from=membership,
