@@ -205,6 +205,19 @@ def section_provider(slug: str):
     return decorator
 
 
+def related_sections(parts: list[tuple[str, type[models.Model], list[str]]], user, **match) -> list[Section]:
+    """One section per (title, model, columns) listing the model's rows matching ``match``
+    (for example ``talent=<pk>``) that the user may see; none for a model they may not view."""
+    sections = []
+    for title, model, columns in parts:
+        config = config_for_model(model)
+        if config is None or not config.can_view(user):
+            continue
+        queryset = config.visible(user).filter(**match)
+        sections.append(config.section(title, queryset, columns, user, **match))
+    return sections
+
+
 def sections_for(config: ObjectConfig, obj: models.Model, user) -> list[Section]:
     sections = list(config.detail_sections(obj, user))
     for provider in _section_providers.get(config.slug, []):

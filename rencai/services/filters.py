@@ -13,21 +13,27 @@ from rencai.services.models import (
 )
 
 
-class DutyFilter(django_filters.FilterSet):
-    talent = django_filters.NumberFilter(field_name="talent_id", label=_("人才编号"))
-    kind = django_filters.ChoiceFilter(choices=DutyKind.choices, label=_("服务方式"))
-    state = django_filters.ChoiceFilter(choices=DutyState.choices, label=_("状态"))
-    overdue = yes_no_filter(_("逾期"), method="filter_overdue")
+def overdue_filter() -> django_filters.BooleanFilter:
+    """是/否 over the queryset's own ``overdue()``."""
 
-    class Meta:
-        model = ServiceDuty
-        fields = ["talent", "kind", "state", "overdue"]
-
-    def filter_overdue(self, queryset, name, value):
+    def method(queryset, name, value):
         if value is None:
             return queryset
         overdue = queryset.overdue()
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    return yes_no_filter(_("逾期"), method=method)
+
+
+class DutyFilter(django_filters.FilterSet):
+    talent = django_filters.NumberFilter(field_name="talent_id", label=_("人才编号"))
+    kind = django_filters.ChoiceFilter(choices=DutyKind.choices, label=_("服务方式"))
+    state = django_filters.ChoiceFilter(choices=DutyState.choices, label=_("状态"))
+    overdue = overdue_filter()
+
+    class Meta:
+        model = ServiceDuty
+        fields = ["talent", "kind", "state", "overdue"]
 
 
 class VisitFilter(django_filters.FilterSet):
@@ -42,14 +48,8 @@ class RequestFilter(django_filters.FilterSet):
     talent = django_filters.NumberFilter(field_name="talent_id", label=_("人才编号"))
     state = django_filters.ChoiceFilter(choices=RequestState.choices, label=_("状态"))
     category = django_filters.ChoiceFilter(choices=RequestCategory.choices, label=_("类别"))
-    overdue = yes_no_filter(_("逾期"), method="filter_overdue")
+    overdue = overdue_filter()
 
     class Meta:
         model = ServiceRequest
         fields = ["talent", "state", "category", "overdue"]
-
-    def filter_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        overdue = queryset.overdue()
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rencai.core.actions import Action, ActionRefused, Transition, Workflow, reason_input
-from rencai.core.objects import ObjectConfig, Section, config_for_model, register, section_provider
+from rencai.core.objects import ObjectConfig, Section, register, related_sections, section_provider
 from rencai.core.roles import BUSINESS_ROLES, Role, role_of
 from rencai.core.todos import Todo, todo_provider
 from rencai.services.filters import DutyFilter, RequestFilter, VisitFilter
@@ -258,15 +258,7 @@ def talent_services(talent: Talent, user) -> list[Section]:
         (_("走访联系"), Visit, ["visited_on", "kind", "visitor", "matters_raised"]),
         (_("服务诉求"), ServiceRequest, ["title", "category", "state", "due_date", "is_overdue"]),
     ]
-    sections = []
-    for title, model, columns in parts:
-        config = config_for_model(model)
-        if not config.can_view(user):
-            continue
-        sections.append(
-            config.section(title, config.visible(user).filter(talent=talent), columns, user, talent=talent.pk)
-        )
-    return sections
+    return related_sections(parts, user, talent=talent.pk)
 
 
 @todo_provider

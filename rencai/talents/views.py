@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from rencai.core.actions import Action, ActionRefused, Transition, Workflow, reason_input
 from rencai.core.forms import bootstrapify
-from rencai.core.objects import ObjectConfig, Section, config_for_model, register
+from rencai.core.objects import ObjectConfig, Section, config_for_model, register, related_sections
 from rencai.core.roles import BUSINESS_ROLES, Role, role_of
 from rencai.core.todos import Todo, todo_provider
 from rencai.core.versioning import StaleEdit, save_versioned
@@ -134,12 +134,7 @@ class TalentObjects(ObjectConfig):
             (_("所在人才库"), PoolMembership, ["pool", "batch", "joined_on", "term_end", "status"]),
             (_("关键信息变更申请"), ChangeRequest, ["created_at", "requested_by", "state", "summary"]),
         ]
-        sections = []
-        for title, model, columns in parts:
-            config = config_for_model(model)
-            queryset = config.visible(user).filter(talent=obj)
-            sections.append(config.section(title, queryset, columns, user, talent=obj.pk))
-        return sections
+        return related_sections(parts, user, talent=obj.pk)
 
 
 class TalentPartObjects(ObjectConfig):
