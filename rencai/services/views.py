@@ -62,9 +62,7 @@ def _complete(duty: ServiceDuty, user, data: dict) -> str:
 
 def _complete_inputs() -> dict:
     return {
-        "completed_on": forms.DateField(
-            label=_("完成日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-        ),
+        "completed_on": forms.DateField(label=_("完成日期"), initial=timezone.localdate),
         "notes": forms.CharField(label=_("办理情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})),
     }
 
@@ -122,9 +120,7 @@ def _assign_inputs() -> dict:
         "assigned_to": forms.ModelChoiceField(
             label=_("承办人"), queryset=get_user_model().objects.filter(role=Role.OFFICE, is_active=True)
         ),
-        "due_date": forms.DateField(
-            label=_("办理期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-        ),
+        "due_date": forms.DateField(label=_("办理期限"), required=False),
     }
 
 

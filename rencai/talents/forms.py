@@ -24,14 +24,12 @@ OFFICE_FIELDS = [*PERSONAL_FIELDS, *POST_FIELDS, *CLASSIFICATION_FIELDS, "user",
 LIAISON_FIELDS = [*PERSONAL_FIELDS, *POST_FIELDS, *CLASSIFICATION_FIELDS, "is_active", "notes"]
 SELF_FIELDS = [*PERSONAL_FIELDS, "position", "work_start", "category", "subcategory", "tier", "level"]
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class TalentFormBase(forms.ModelForm):
     class Meta:
         model = Talent
         fields = OFFICE_FIELDS
-        widgets = {"birth_date": DATE_WIDGET, "work_start": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "id_number": "18位公民身份号码，末位X大小写均可；出生日期和性别可由身份证号码自动填写。",
             "birth_date": "留空则按身份证号码填写。",

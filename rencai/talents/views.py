@@ -307,7 +307,7 @@ class BatchObjects(ObjectConfig):
 
 
 def _date_input(label: str, initial=None) -> forms.DateField:
-    return forms.DateField(label=label, initial=initial, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(label=label, initial=initial)
 
 
 def _exit(membership: PoolMembership, user, data: dict) -> str:

@@ -153,3 +153,9 @@ def test_roster_exports_to_excel_and_profile_lists_pools(client_for, bank, pool,
         assert text in flat
     profile = client.get(f"/o/talents/{talent.pk}/").content.decode()
     assert "培训讲师专项人才库" in profile
+
+
+def test_action_form_offers_today_as_an_iso_date_the_browser_accepts(client_for, bank, pool, batch, make_talent):
+    member = PoolMembership.objects.create(pool=pool, talent=make_talent("孙悦", bank), joined_on=date(2025, 7, 1))
+    page = client_for("office").get(f"/o/pool-memberships/{member.pk}/do/exit/").content.decode()
+    assert f'type="date" name="left_on" value="{timezone.localdate().isoformat()}"' in page
