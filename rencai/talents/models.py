@@ -199,6 +199,30 @@ def pattern_index(field: str, name: str) -> models.Index:
     return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
 
 
+def check_identity(id_number: str, birth_date: date | None, gender: str) -> tuple[date, str, list[tuple[str, str, str]]]:
+    """Birth date and gender as the (valid, normalised) ID number gives them, filled in when
+    blank, with (field, code, message) for each that contradicts it. A birth date with
+    only a month given (``MonthDate``) agrees when its year and month do."""
+    born = id_birth_date(id_number)
+    problems = []
+    if birth_date is not None and birth_date != born:
+        month_only = getattr(birth_date, "month_only", False)
+        if not month_only or (birth_date.year, birth_date.month) != (born.year, born.month):
+            problems.append(
+                (
+                    "birth_date",
+                    "birth_mismatch",
+                    _("出生日期与身份证号码不符（身份证显示为 %(date)s）。") % {"date": born.isoformat()},
+                )
+            )
+    from_id = Gender(id_gender(id_number))
+    if gender and gender != from_id:
+        problems.append(
+            ("gender", "gender_mismatch", _("性别与身份证号码不符（身份证显示为%(gender)s）。") % {"gender": from_id.label})
+        )
+    return born, gender or from_id, problems
+
+
 class Talent(OrgOwnedModel):
     """A person in the registry, belonging to one institution at a time."""
 
@@ -314,22 +338,20 @@ class Talent(OrgOwnedModel):
         if Talent.objects.filter(id_number_bidx=self.id_number_bidx).exclude(pk=self.pk).exists():
             errors["id_number"] = _("该身份证号码已登记，同一人不能重复登记。")
             return
-        born = id_birth_date(self.id_number)
-        if self.birth_date is None:
-            self.birth_date = born
-        elif self.birth_date != born:
-            errors["birth_date"] = _("出生日期与身份证号码不符（身份证显示为 %(date)s）。") % {"date": born.isoformat()}
-        gender = Gender(id_gender(self.id_number))
-        if not self.gender:
-            self.gender = gender
-        elif self.gender != gender:
-            errors["gender"] = _("性别与身份证号码不符（身份证显示为%(gender)s）。") % {"gender": gender.label}
+        birth_date, gender, problems = check_identity(self.id_number, self.birth_date, self.gender)
+        self.birth_date, self.gender = birth_date, gender
+        for field_name, _code, message in problems:
+            errors[field_name] = message
 
-    def save(self, *args, **kwargs) -> None:
+    def derive_names(self) -> None:
+        """The simplified name, its pinyin and initials that search uses."""
         simplified = to_simplified(self.name)
         self.name_simplified = simplified
         self.name_pinyin = pinyin_full(simplified)[:200]
         self.name_initials = pinyin_initials(simplified)[:50]
+
+    def save(self, *args, **kwargs) -> None:
+        self.derive_names()
         before = getattr(self, "_audit_snapshot", None)
         with transaction.atomic():
             super().save(*args, **kwargs)

@@ -93,6 +93,9 @@ class TalentObjects(ObjectConfig):
     def search(self, queryset, text):
         return search_talents(queryset, text)
 
+    def visible(self, user):
+        return super().visible(user).select_related("organization", "category", "tier", "level", "echelon")
+
     def get_form_class(self, user, instance=None):
         role = role_of(user)
         if role == Role.TALENT:
