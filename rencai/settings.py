@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -89,6 +91,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("RENCAI_DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":
+    # WAL lets pages read while a background import writes; writers wait up to 30 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -210,3 +217,23 @@ RENCAI_TRUST_X_FORWARDED_FOR = os.environ.get("RENCAI_TRUST_X_FORWARDED_FOR") ==
 # Lock-out is per user name: many staff of one bank share one NAT address, and locking the
 # address would lock the whole bank out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Background tasks and imports ---------------------------------------------------------
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: Progress and cancel switches of running imports live outside the database, because the
+#: import's own transaction holds its rows (and, on SQLite, the write lock) until it ends.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "imports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("RENCAI_IMPORT_STATE_DIR", str(VAR_DIR / "import-state")),
+        "TIMEOUT": 7 * 24 * 3600,
+    },
+}
+RENCAI_IMPORT_MAX_BYTES = int(os.environ.get("RENCAI_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+RENCAI_IMPORT_MAX_ROWS = int(os.environ.get("RENCAI_IMPORT_MAX_ROWS", "200000"))
+#: Files up to this size are checked while the upload waits; larger ones in the background.
+RENCAI_IMPORT_INLINE_BYTES = int(os.environ.get("RENCAI_IMPORT_INLINE_BYTES", str(200 * 1024)))
+#: A running import whose progress has not moved for this long is taken for a dead worker.
+RENCAI_IMPORT_STALE_SECONDS = int(os.environ.get("RENCAI_IMPORT_STALE_SECONDS", "120"))

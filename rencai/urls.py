@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("rencai.core.urls")),
     path("accounts/", include("rencai.accounts.urls")),
     path("talents/", include("rencai.talents.urls")),
+    path("imports/", include("rencai.core.imports.urls")),
+    path("api/imports/", include("rencai.core.imports.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include((object_urlpatterns(), "objects"))),
     path("api/", include(api_router.urls)),

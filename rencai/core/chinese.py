@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 # --- GB 11643-1999 citizen identity numbers -------------------------------------------
 

@@ -1,5 +1,6 @@
 """Base models every app builds on, and the append-only audit log."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +112,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("登录失败")
     LOGOUT = "logout", _("退出")
     EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
     UNMASK = "unmask", _("查看敏感信息")
     PERMISSION = "permission", _("权限变更")
 
@@ -144,3 +146,66 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    CHECKING = "checking", _("检查中")
+    PREVIEW = "preview", _("待确认导入")
+    COMMITTING = "committing", _("写入中")
+    DONE = "done", _("已导入")
+    FAILED = "failed", _("失败")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way through the import pipeline: checked (preview), then
+    committed, each step run in the background with progress and a cancel switch."""
+
+    ACTIVE = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.COMMITTING)
+
+    object_slug = models.CharField(_("导入对象"), max_length=50)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("所属机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("文件名"), max_length=200)
+    file_sha256 = models.CharField(_("文件摘要"), max_length=64, db_index=True)
+    file_size = models.PositiveBigIntegerField(_("文件大小"), default=0)
+    all_or_nothing = models.BooleanField(_("有错误行则全部不导入"), default=False)
+    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    progress_done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    progress_total = models.PositiveIntegerField(_("总行数"), default=0)
+    summary = models.JSONField(_("结果"), default=dict, blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    cancel_requested = models.BooleanField(_("已请求取消"), default=False)
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(self.progress_done * 100 / self.progress_total))

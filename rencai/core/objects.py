@@ -69,6 +69,9 @@ class ObjectConfig:
     paginate_by: int = 25
     #: Actions and workflow transitions offered on the detail page.
     actions: list[Action] = []
+    #: The spreadsheet columns of the object (``imports.py`` of its app), if importable.
+    import_schema = None
+    import_roles: frozenset | None = None
 
     view_roles: frozenset = BUSINESS_ROLES
     create_roles: frozenset = frozenset({Role.OFFICE})
@@ -105,6 +108,10 @@ class ObjectConfig:
 
     def can_delete(self, user) -> bool:
         return role_of(user) in self.delete_roles
+
+    def can_import(self, user) -> bool:
+        roles = self.import_roles if self.import_roles is not None else self.create_roles
+        return self.import_schema is not None and role_of(user) in roles
 
     def visible(self, user) -> models.QuerySet:
         return self.model.objects.visible_to(user)

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import os
+from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -17,7 +18,12 @@ _PREFIX = "v1:"
 
 
 def _aesgcm() -> AESGCM:
-    return AESGCM(base64.urlsafe_b64decode(settings.FIELD_ENCRYPTION_KEY))
+    return _cipher(settings.FIELD_ENCRYPTION_KEY)
+
+
+@lru_cache(maxsize=4)
+def _cipher(key: str) -> AESGCM:
+    return AESGCM(base64.urlsafe_b64decode(key))
 
 
 def encrypt(plaintext: str) -> str:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rencai.core.imports.writing import insert_all
 from rencai.services.models import DutyKind, DutyState, ServiceDuty, ServiceRule
 
 
@@ -54,3 +55,24 @@ def record_contact(visit) -> None:
             duty.due_date = next_due
             duty.completed_on = visit.visited_on
             duty.save()
+
+
+def apply_rules_to_new(talents: list) -> int:
+    """The duties the rules give a batch of newly imported talents, inserted in bulk."""
+    rules = list(ServiceRule.objects.filter(is_active=True))
+    today = timezone.localdate()
+    duties = [
+        ServiceDuty(
+            talent_id=talent.pk,
+            rule=rule,
+            kind=rule.kind,
+            title=rule.name,
+            interval_days=rule.interval_days if rule.kind == DutyKind.CONTACT else None,
+            due_date=today + timedelta(days=rule.interval_days or rule.due_days),
+        )
+        for talent in talents
+        for rule in rules
+        if rule.matches(talent)
+    ]
+    insert_all(ServiceDuty, duties)
+    return len(duties)

@@ -3,8 +3,9 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from rencai.core.imports.schema import rows_imported
 from rencai.services.models import Visit
-from rencai.services.rules import apply_rules, record_contact
+from rencai.services.rules import apply_rules, apply_rules_to_new, record_contact
 from rencai.talents.models import Talent
 
 
@@ -19,3 +20,8 @@ def talent_saved(sender, instance: Talent, created: bool, raw: bool = False, **k
 def visit_saved(sender, instance: Visit, raw: bool = False, **kwargs) -> None:
     if not raw:
         record_contact(instance)
+
+
+@receiver(rows_imported, sender=Talent, dispatch_uid="services_apply_rules_imported")
+def talents_imported(sender, instances: list[Talent], **kwargs) -> None:
+    apply_rules_to_new(instances)

@@ -29,6 +29,7 @@ from rencai.talents.filters import (
     TalentFilter,
     talent_part_filter,
 )
+from rencai.talents.imports import TalentSchema
 from rencai.talents.models import (
     KEY_FIELDS,
     CareerEntry,
@@ -53,6 +54,7 @@ OFFICE_AND_LIAISON = frozenset({Role.OFFICE, Role.LIAISON})
 class TalentObjects(ObjectConfig):
     model = Talent
     slug = "talents"
+    import_schema = TalentSchema
     nav_section = "talents"
     list_columns = ["name", "gender", "age", "organization", "position", "category", "tier", "level", "echelon"]
     detail_fields = [

@@ -1,0 +1,99 @@
+"""The import pipeline over the API: upload, poll the status, fetch the report, commit,
+cancel — the same jobs as the upload page."""
+
+from django.shortcuts import get_object_or_404
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rencai.core.imports import jobs
+from rencai.core.imports.views import importable_config
+from rencai.core.models import ImportJob, ImportStatus
+from rencai.core.permissions import SecondFactorVerified
+
+
+class UploadSerializer(serializers.Serializer):
+    object = serializers.CharField(help_text="对象，如 talents")
+    file = serializers.FileField()
+    organization = serializers.IntegerField(required=False, help_text="无“所在单位”列时数据所属机构的 ID")
+    all_or_nothing = serializers.BooleanField(required=False, default=False)
+
+
+class JobSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "object_slug", "file_name", "status", "status_display", "message", "summary", "progress"]
+
+    def get_progress(self, job: ImportJob) -> dict:
+        done, total = jobs.progress_of(job)
+        return {"done": done, "total": total}
+
+
+class ImportAPIMixin:
+    permission_classes = [permissions.IsAuthenticated, SecondFactorVerified]
+
+    def job(self, request, pk: int) -> ImportJob:
+        return jobs.mark_if_stale(get_object_or_404(ImportJob, pk=pk, user=request.user))
+
+
+class ImportUploadAPI(ImportAPIMixin, APIView):
+    def post(self, request):
+        data = UploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        config = importable_config(data.validated_data["object"], request.user)
+        organization = self._organization(request.user, data.validated_data.get("organization"))
+        try:
+            job = jobs.create_job(
+                request.user,
+                config.slug,
+                data.validated_data["file"],
+                organization,
+                data.validated_data["all_or_nothing"],
+            )
+        except jobs.ImportRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _organization(user, pk: int | None):
+        if pk is None:
+            return None
+        from rencai.orgs.models import Organization
+
+        found = Organization.objects.editable_by(user).filter(pk=pk).first()
+        if found is None:
+            raise serializers.ValidationError({"organization": "无权导入到该机构或机构不存在"})
+        return found
+
+
+class ImportJobAPI(ImportAPIMixin, APIView):
+    def get(self, request, pk: int):
+        return Response(JobSerializer(self.job(request, pk)).data)
+
+
+class ImportReportAPI(ImportAPIMixin, APIView):
+    def get(self, request, pk: int):
+        job = self.job(request, pk)
+        return Response({**JobSerializer(job).data, "errors": job.errors})
+
+
+class ImportCommitAPI(ImportAPIMixin, APIView):
+    def post(self, request, pk: int):
+        job = self.job(request, pk)
+        importable_config(job.object_slug, request.user)
+        if job.status != ImportStatus.PREVIEW:
+            return Response({"detail": "该导入不在待确认状态"}, status=status.HTTP_409_CONFLICT)
+        jobs.start(job, commit=True)
+        job.refresh_from_db()
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportCancelAPI(ImportAPIMixin, APIView):
+    def post(self, request, pk: int):
+        job = self.job(request, pk)
+        jobs.request_cancel(job)
+        job.refresh_from_db()
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,228 @@
+"""Import jobs: an uploaded file, checked then committed in the background.
+
+Progress and the cancel switch live in the ``imports`` cache (files under ``var/`` by
+default), not in the database: while a commit runs, its transaction holds the import's
+rows — and on SQLite the write lock — until it ends, so the page that shows progress and
+the button that cancels must not need the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django_tasks import task
+
+from rencai.core import audit
+from rencai.core.context import Actor
+from rencai.core.imports.pipeline import ImportCancelled, Progress, run_import
+from rencai.core.imports.reading import ImportFileError
+from rencai.core.imports.schema import context_for
+from rencai.core.models import AuditAction, ImportJob, ImportStatus
+from rencai.core.objects import registered
+
+logger = logging.getLogger(__name__)
+
+
+class ImportRefused(Exception):
+    """An upload that cannot start (too large, or the same file already running)."""
+
+
+# --- state outside the database --------------------------------------------------------
+
+
+def _state():
+    return caches["imports"]
+
+
+def report_progress(job_id: int, done: int, total: int) -> None:
+    _state().set(f"import:{job_id}:progress", (done, total, time.time()))
+
+
+def read_progress(job_id: int) -> tuple[int, int, float] | None:
+    return _state().get(f"import:{job_id}:progress")
+
+
+def request_cancel(job: ImportJob) -> None:
+    """Ask a running job to stop; a queued one stops at once."""
+    _state().set(f"import:{job.pk}:cancel", True)
+    if job.status in (ImportStatus.QUEUED, ImportStatus.PREVIEW):
+        _finish(job, ImportStatus.CANCELLED, "已取消，数据库未作任何修改。")
+
+
+def cancel_requested(job_id: int) -> bool:
+    return bool(_state().get(f"import:{job_id}:cancel"))
+
+
+def progress_of(job: ImportJob) -> tuple[int, int]:
+    found = read_progress(job.pk)
+    if found is None:
+        return job.progress_done, job.progress_total
+    return found[0], found[1]
+
+
+def mark_if_stale(job: ImportJob) -> ImportJob:
+    """A running job whose progress has not moved for a while lost its worker (killed,
+    restarted): its transaction was rolled back, so say so."""
+    if job.status not in (ImportStatus.CHECKING, ImportStatus.COMMITTING):
+        return job
+    found = read_progress(job.pk)
+    last = found[2] if found else (job.heartbeat_at.timestamp() if job.heartbeat_at else 0)
+    if time.time() - last > settings.RENCAI_IMPORT_STALE_SECONDS:
+        _finish(job, ImportStatus.FAILED, "后台任务中断（进程被终止或重启），本次导入未写入任何数据，请重新上传。")
+    return job
+
+
+# --- starting ------------------------------------------------------------------------
+
+
+def create_job(user, slug: str, upload: UploadedFile, organization=None, all_or_nothing: bool = False) -> ImportJob:
+    """Store the upload and queue its check; refuses an oversized file or the same file
+    while an earlier upload of it is still running."""
+    if upload.size > settings.RENCAI_IMPORT_MAX_BYTES:
+        limit = settings.RENCAI_IMPORT_MAX_BYTES // (1024 * 1024)
+        raise ImportRefused(f"文件超过 {limit} MB，请拆分后分批导入。")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    sha = digest.hexdigest()
+    running = ImportJob.objects.filter(object_slug=slug, file_sha256=sha, status__in=ImportJob.ACTIVE)
+    if running.exists():
+        raise ImportRefused("同一文件正在导入中，请等待其完成后再上传。")
+    upload.seek(0)
+    job = ImportJob.objects.create(
+        object_slug=slug,
+        user=user,
+        organization=organization,
+        file=upload,
+        file_name=upload.name[:200],
+        file_sha256=sha,
+        file_size=upload.size,
+        all_or_nothing=all_or_nothing,
+    )
+    start(job, commit=False)
+    return job
+
+
+def start(job: ImportJob, commit: bool) -> None:
+    """Run small files at once (the page shows the result straight away), queue the rest."""
+    job.status = ImportStatus.QUEUED
+    job.heartbeat_at = timezone.now()
+    job.save(update_fields=["status", "heartbeat_at"])
+    if job.file_size <= settings.RENCAI_IMPORT_INLINE_BYTES:
+        process_job(job.pk, commit)
+    else:
+        (commit_import if commit else check_import).enqueue(job.pk)
+
+
+@task()
+def check_import(job_id: int) -> None:
+    process_job(job_id, commit=False)
+
+
+@task()
+def commit_import(job_id: int) -> None:
+    process_job(job_id, commit=True)
+
+
+# --- running -------------------------------------------------------------------------
+
+
+def process_job(job_id: int, commit: bool) -> None:
+    """Check (``commit=False``) or commit one job, recording the outcome on it."""
+    job = ImportJob.objects.select_related("user", "organization").get(pk=job_id)
+    if job.status != ImportStatus.QUEUED:
+        return
+    if cancel_requested(job_id):
+        _finish(job, ImportStatus.CANCELLED, "已取消，数据库未作任何修改。")
+        return
+    job.status = ImportStatus.COMMITTING if commit else ImportStatus.CHECKING
+    job.heartbeat_at = timezone.now()
+    job.save(update_fields=["status", "heartbeat_at"])
+    report_progress(job_id, 0, 0)
+    try:
+        report = _run(job, commit)
+    except ImportCancelled:
+        _finish(job, ImportStatus.CANCELLED, "已取消，数据库未作任何修改。")
+    except ImportFileError as exc:
+        _finish(job, ImportStatus.FAILED, exc.message)
+    except Exception as exc:  # noqa: BLE001 - the job must end in a state the user can read
+        logger.exception("import job %s failed", job_id)
+        _finish(job, ImportStatus.FAILED, f"导入出错，数据库未作任何修改：{exc}")
+    else:
+        _record(job, report, commit)
+
+
+def _run(job: ImportJob, commit: bool):
+    config = registered()[job.object_slug]
+    schema = config.import_schema()
+    user = job.user
+    context = context_for(user, job.organization, schema)
+    actor = Actor(user.pk, user.get_username(), getattr(user, "organization_id", None), "", "")
+    progress = Progress(
+        report=lambda done, total: report_progress(job.pk, done, total), stop=lambda: cancel_requested(job.pk)
+    )
+    return run_import(
+        schema,
+        job.file.path,
+        context,
+        commit=commit,
+        all_or_nothing=job.all_or_nothing,
+        progress=progress,
+        actor=actor,
+    )
+
+
+def _record(job: ImportJob, report, commit: bool) -> None:
+    summary = report.summary()
+    job.errors = summary.pop("errors")
+    job.summary = summary
+    job.progress_done = job.progress_total = report.data_rows
+    if not commit:
+        _finish(job, ImportStatus.PREVIEW, "")
+        return
+    if not report.committed:
+        _finish(
+            job, ImportStatus.FAILED, f"有 {report.rejected} 行错误，已按“有错误行则全部不导入”的选择，未写入任何数据。"
+        )
+        return
+    _finish(
+        job,
+        ImportStatus.DONE,
+        f"已导入：新增 {report.created} 条，修改 {report.updated} 条，未变 {report.unchanged} 条。",
+    )
+    audit.record(
+        AuditAction.IMPORT,
+        object_type=registered()[job.object_slug].model._meta.label_lower,
+        object_id=str(job.pk),
+        object_repr=job.file_name,
+        changes={k: summary[k] for k in ("data_rows", "created", "updated", "unchanged", "rejected")}
+        | {"file_sha256": job.file_sha256},
+        user=job.user,
+    )
+
+
+def _finish(job: ImportJob, status: str, message: str) -> None:
+    job.status = status
+    job.message = message
+    job.finished_at = timezone.now() if status != ImportStatus.PREVIEW else None
+    job.save()
+
+
+def clean_old_files(days: int = 30) -> int:
+    """Uploaded files of finished jobs older than ``days`` (personal data should not linger)."""
+    cutoff = timezone.now() - timedelta(days=days)
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(file="").exclude(status__in=ImportJob.ACTIVE)
+    count = 0
+    for job in old:
+        job.file.delete(save=False)
+        job.file = ""
+        job.save(update_fields=["file"])
+        count += 1
+    return count

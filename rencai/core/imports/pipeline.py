@@ -1,0 +1,452 @@
+"""The one import pipeline: read → find the table → normalise → validate → (commit).
+
+``run_import`` reads the file once, row by row, in batches; it keeps only the current
+batch, the keys seen so far and the errors, so a 100,000-row file stays small in memory.
+Preview and commit are the same pass: a preview writes nothing, a commit writes each
+batch's valid rows inside one transaction that covers the whole file (so a failure on
+row N, a cancel or a killed worker leaves the database as it was).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError, transaction
+
+from rencai.core import audit
+from rencai.core.context import Actor, actor_from
+from rencai.core.imports import cells
+from rencai.core.imports.reading import ImportFileError, open_table
+from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowError, RowRejected
+from rencai.core.imports.writing import insert_all
+from rencai.core.models import AuditAction
+from rencai.core.personal import EncryptedField, mask
+
+BATCH_ROWS = 1000
+HEADER_SEARCH_ROWS = 30
+TOTAL_MARKS = ("合计", "小计", "总计", "共计")
+_UNIT_IN_TITLE = re.compile(r"填报单位\s*[:：]\s*(\S+)")
+_HEADER_NOISE = re.compile(r"[\s*＊:：]|[（(][^）)]*[）)]")
+
+
+class ImportCancelled(Exception):
+    """The user pressed cancel."""
+
+
+@dataclass
+class ImportReport:
+    """What a run found (and, for a commit, wrote)."""
+
+    kind: str = ""
+    sheet_name: str = ""
+    header_row: int = 0
+    columns: dict[str, str] = field(default_factory=dict)  # header as written → field
+    ignored_headers: list[str] = field(default_factory=list)
+    organization: str = ""
+    data_rows: int = 0
+    valid_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False
+    rows_with_errors: set[int] = field(default_factory=set)
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rows_with_errors)
+
+    def add_error(self, error: RowError) -> None:
+        self.errors.append(error)
+        self.rows_with_errors.add(error.row)
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON object of ``import_rows --json`` and of the API."""
+        return {
+            "data_rows": self.data_rows,
+            "valid_rows": self.valid_rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "committed": self.committed,
+            "header_row": self.header_row,
+            "columns": self.columns,
+            "ignored_headers": self.ignored_headers,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+@dataclass
+class Progress:
+    """Callbacks of a long run: ``report(done, total)`` after each batch, ``stop()`` true
+    when the user cancelled."""
+
+    report: Callable[[int, int], None] = lambda done, total: None
+    stop: Callable[[], bool] = lambda: False
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict[str, Any]
+    key: tuple | None = None
+
+
+@dataclass
+class _Mapping:
+    header_row: int
+    by_index: dict[int, Column]
+    headers: dict[int, str]
+    ignored: list[str]
+    title_text: str
+
+
+def header_key(text: object) -> str:
+    """A header as compared with the declared names: no spaces, marks or notes in brackets."""
+    return cells.lookup_key(_HEADER_NOISE.sub("", cells.clean_text(text)))
+
+
+def _match_headers(schema: ImportSchema, row: list) -> tuple[dict[int, Column], dict[int, str], list[str]]:
+    names = {}
+    for column in schema.columns:
+        for header in schema.headers(column):
+            names.setdefault(header_key(header), column)
+    by_index, headers, ignored, taken = {}, {}, [], set()
+    for index, cell in enumerate(row):
+        text = cells.clean_text(cell)
+        column = names.get(header_key(cell)) if text else None
+        if column is not None and column.field not in taken:
+            by_index[index] = column
+            headers[index] = text
+            taken.add(column.field)
+        elif text:
+            ignored.append(text)
+    return by_index, headers, ignored
+
+
+def find_header(schema: ImportSchema, first_rows: list[tuple[int, list]]) -> _Mapping:
+    """The row (among the first ones) that names the most declared columns; rows above it
+    are titles, where 填报单位：… may name the institution."""
+    best: _Mapping | None = None
+    titles: list[str] = []
+    for number, row in first_rows:
+        by_index, headers, ignored = _match_headers(schema, row)
+        if len(by_index) >= 2 and (best is None or len(by_index) > len(best.by_index)):
+            best = _Mapping(number, by_index, headers, ignored, " ".join(titles))
+        titles.extend(cells.clean_text(c) for c in row if not cells.is_blank(c))
+    if best is None:
+        wanted = "、".join(schema.label(c) for c in schema.columns if schema.is_required(c))
+        raise ImportFileError(
+            "no_header", f"没有找到表头行：前 {HEADER_SEARCH_ROWS} 行中应有一行列名，至少包含{wanted}"
+        )
+    return best
+
+
+def _missing_required(schema: ImportSchema, mapping: _Mapping, context: ImportContext) -> list[str]:
+    mapped = {c.field for c in mapping.by_index.values()}
+    missing = []
+    for column in schema.columns:
+        if column.field in mapped or not schema.is_required(column):
+            continue
+        if column.field == schema.organization_field and context.organization is not None:
+            continue
+        missing.append(schema.label(column))
+    return missing
+
+
+def _organization_from_title(schema: ImportSchema, mapping: _Mapping, context: ImportContext) -> None:
+    """``填报单位：XX银行XX分行`` above the table names the institution when no ``--org``
+    was given and the table has no unit column."""
+    if context.organization is not None or schema.organization_field is None:
+        return
+    if any(c.field == schema.organization_field for c in mapping.by_index.values()):
+        return
+    found = _UNIT_IN_TITLE.search(mapping.title_text)
+    if not found:
+        return
+    from rencai.orgs.models import Organization
+
+    name = cells.lookup_key(found.group(1))
+    for org in Organization.objects.filter(pk__in=context.visible_org_ids):
+        if cells.lookup_key(org.name) == name:
+            context.organization = org
+            return
+
+
+def _is_total_row(row: list) -> bool:
+    return any(isinstance(c, str) and c.replace(" ", "").replace("\u3000", "") in TOTAL_MARKS for c in row[:3])
+
+
+class ImportRun:
+    """One pass over one file for one schema and one user."""
+
+    def __init__(
+        self,
+        schema: ImportSchema,
+        context: ImportContext,
+        *,
+        commit: bool = False,
+        all_or_nothing: bool = False,
+        progress: Progress | None = None,
+        actor: Actor | None = None,
+    ) -> None:
+        self.schema = schema
+        self.context = context
+        self.commit = commit
+        self.all_or_nothing = all_or_nothing
+        self.progress = progress or Progress()
+        self.actor = actor or actor_from(None, context.user)
+        self.report = ImportReport()
+        self.seen: dict[tuple, int] = {}
+        self.headers: dict[str, str] = {}
+
+    # --- the pass -------------------------------------------------------------------
+
+    def run(self, source) -> ImportReport:
+        table = open_table(source)
+        self.report.kind, self.report.sheet_name = table.kind, table.sheet_name
+        rows = self._numbered(table.rows(), getattr(table, "first_row", 1))
+        first = [next(rows, None) for _ in range(HEADER_SEARCH_ROWS)]
+        first = [r for r in first if r is not None]
+        mapping = find_header(self.schema, first)
+        self._use_mapping(mapping)
+        after_header = [r for r in first if r[0] > mapping.header_row]
+        total = max(getattr(table, "total_rows", 0) - mapping.header_row, 0)
+        if self.commit:
+            with transaction.atomic():
+                self._process(self._chain(after_header, rows), mapping, total)
+                if self.all_or_nothing and self.report.errors:
+                    transaction.set_rollback(True)
+                    self.report.created = self.report.updated = 0
+                else:
+                    self.report.committed = True
+        else:
+            self._process(self._chain(after_header, rows), mapping, total)
+        return self.report
+
+    @staticmethod
+    def _numbered(rows: Iterator[list], first_row: int) -> Iterator[tuple[int, list]]:
+        for offset, row in enumerate(rows):
+            yield first_row + offset, row
+
+    @staticmethod
+    def _chain(head: list, tail: Iterator) -> Iterator:
+        yield from head
+        yield from tail
+
+    def _use_mapping(self, mapping: _Mapping) -> None:
+        self.report.header_row = mapping.header_row
+        self.report.columns = {mapping.headers[i]: c.field for i, c in mapping.by_index.items()}
+        self.report.ignored_headers = mapping.ignored
+        self.headers = {c.field: mapping.headers[i] for i, c in mapping.by_index.items()}
+        _organization_from_title(self.schema, mapping, self.context)
+        missing = _missing_required(self.schema, mapping, self.context)
+        has_unit_column = any(c.field == self.schema.organization_field for c in mapping.by_index.values())
+        if self.schema.organization_field and self.context.organization is None and not has_unit_column:
+            raise ImportFileError(
+                "missing_organization", "文件中没有“所在单位”列，也没有“填报单位”：请选择这些数据所属的机构"
+            )
+        if missing:
+            raise ImportFileError("missing_columns", "表头缺少必填列：" + "、".join(missing))
+        self.report.organization = str(self.context.organization or "")
+        self.normalisers = {
+            index: (column, self.schema.attname(column), self.schema.normaliser(column, self.context))
+            for index, column in mapping.by_index.items()
+        }
+        self.required = {self.schema.attname(c) for c in mapping.by_index.values() if self.schema.is_required(c)}
+
+    def _process(self, rows: Iterator[tuple[int, list]], mapping: _Mapping, total: int) -> None:
+        batch: list[_Row] = []
+        done = 0
+        for number, row in rows:
+            done += 1
+            parsed = self._parse(number, row)
+            if parsed is not None:
+                batch.append(parsed)
+            if len(batch) >= BATCH_ROWS:
+                self._finish_batch(batch)
+                batch = []
+                self._tick(done, total)
+        self._finish_batch(batch)
+        self._tick(done, total)
+
+    def _tick(self, done: int, total: int) -> None:
+        self.progress.report(done, max(total, done))
+        if self.progress.stop():
+            raise ImportCancelled
+
+    # --- one row --------------------------------------------------------------------
+
+    def _parse(self, number: int, row: list) -> _Row | None:
+        """The row's values, or None when it is empty, a total row or has errors."""
+        if not any(not cells.is_blank(c) for c in row) or _is_total_row(row):
+            return None
+        self.report.data_rows += 1
+        values: dict[str, Any] = {}
+        failed = False
+        width = len(row)
+        for index, (column, attname, normalise) in self.normalisers.items():
+            raw = row[index] if index < width else None
+            if cells.is_empty_mark(raw):
+                if attname in self.required:
+                    self._error(number, column.field, "required", "必填项为空")
+                    failed = True
+                continue
+            try:
+                values[attname] = normalise(raw)
+            except cells.CellError as exc:
+                self._error(number, column.field, exc.code, exc.message)
+                failed = True
+        if failed:
+            return None
+        org_attname = self._org_attname()
+        if org_attname and org_attname not in values:
+            values[org_attname] = self.context.organization.pk
+        try:
+            self.schema.check_row(values, self.context)
+        except RowRejected as exc:
+            for field_name, code, message in exc.errors:
+                self._error(number, field_name, code, message)
+            return None
+        if org_attname and values[org_attname] not in self.context.editable_org_ids:
+            self._error(number, self.schema.organization_field, "not_permitted", "无权导入到该机构")
+            return None
+        key = self.schema.key_of(values)
+        if key is not None:
+            if key in self.seen:
+                self._error(number, self._key_field(), "duplicate_in_file", f"与第 {self.seen[key]} 行重复")
+                return None
+            self.seen[key] = number
+        return _Row(number, values, key)
+
+    def _org_attname(self) -> str | None:
+        name = self.schema.organization_field
+        return self.schema.model._meta.get_field(name).attname if name else None
+
+    def _key_field(self) -> str:
+        return self.schema.key_fields[0] if self.schema.key_fields else ""
+
+    def _error(self, number: int, field_name: str, code: str, message: str) -> None:
+        header = self.headers.get(field_name) or self._label_of(field_name)
+        self.report.add_error(RowError(number, header, code, str(message)))
+
+    def _label_of(self, field_name: str) -> str:
+        try:
+            return str(self.schema.model._meta.get_field(field_name).verbose_name)
+        except Exception:  # noqa: BLE001 - a name that is not a field
+            return field_name
+
+    # --- one batch ------------------------------------------------------------------
+
+    def _finish_batch(self, batch: list[_Row]) -> None:
+        if not batch:
+            return
+        existing = self.schema.find_existing([r.key for r in batch if r.key is not None], self.context)
+        new, changed = [], []
+        for row in batch:
+            instance = existing.get(row.key) if row.key is not None else None
+            if instance is None:
+                new.append(row)
+                continue
+            outcome = self._compare(row, instance)
+            if outcome is not None:
+                changed.append((row, instance, outcome))
+        self.report.valid_rows += len(new) + len(changed)
+        self.report.created += len(new)
+        self.report.updated += len(changed)
+        if self.commit:
+            self._write(new, changed)
+
+    def _compare(self, row: _Row, instance) -> list[str] | None:
+        """Fields that would change (None when the row cannot update this record, the
+        error already reported); an unchanged row counts and returns None too."""
+        if not self.schema.may_update(instance, self.context):
+            self._error(row.number, self._key_field(), "duplicate_in_db", "该记录已在其他机构登记，无权修改")
+            return None
+        changed = [name for name, value in row.values.items() if not _same(getattr(instance, name), value)]
+        if not changed:
+            self.report.valid_rows += 1
+            self.report.unchanged += 1
+            return None
+        guarded = {self.schema.model._meta.get_field(n).attname for n in self.schema.guarded_fields}
+        blocked = [n for n in changed if n in guarded]
+        if blocked and self.context.extra.get("guarded"):
+            names = "、".join(self._label_of(n.removesuffix("_id")) for n in blocked)
+            self._error(row.number, self._key_field(), "needs_change_request", f"{names}的修改须在系统中提交变更申请")
+            return None
+        return changed
+
+    def _write(self, new: list[_Row], changed: list[tuple[_Row, Any, list[str]]]) -> None:
+        instances = [self.schema.build(row.values, self.context) for row in new]
+        try:
+            with transaction.atomic():
+                insert_all(self.schema.model, instances)
+                self.schema.after_insert(instances, self.context)
+                audit.record_many(
+                    AuditAction.CREATE,
+                    instances,
+                    [_created_changes(i, r) for i, r in zip(instances, new, strict=True)],
+                    actor=self.actor,
+                )
+                for row, instance, names in changed:
+                    for name in names:
+                        setattr(instance, name, row.values[name])
+                    instance.save()
+        except DatabaseError as exc:
+            raise ImportFileError("db_error", _locate_failure(self, new, changed, exc)) from exc
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(new, cells.MonthDate) and old is not None and hasattr(old, "month"):
+        return (old.year, old.month) == (new.year, new.month)
+    if old is None:
+        return new in ("", None)
+    return old == new
+
+
+def _created_changes(instance, row: _Row) -> dict[str, Any]:
+    """What the audit entry of an imported record shows: its imported values (JSON),
+    personal data masked, and the row it came from."""
+    changes: dict[str, Any] = {"import_row": row.number}
+    personal = {f.attname: f.kind for f in instance._meta.concrete_fields if isinstance(f, EncryptedField)}
+    for name, value in row.values.items():
+        if name in personal and value:
+            value = mask(value, personal[name])
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        changes[name] = [None, value]
+    return changes
+
+
+def _locate_failure(run: ImportRun, new: list[_Row], changed: list, exc: Exception) -> str:
+    """Which row of a failed batch the database refused, found by retrying one row at a
+    time in savepoints (the outer transaction is rolled back afterwards anyway)."""
+    for row in new:
+        try:
+            with transaction.atomic():
+                instance = run.schema.build(row.values, run.context)
+                insert_all(run.schema.model, [instance])
+        except DatabaseError as row_exc:
+            return f"第 {row.number} 行写入数据库时出错，整个导入已撤销，数据库未作任何修改：{row_exc}"
+    for row, _instance, _names in changed:
+        return f"第 {row.number} 行附近写入数据库时出错，整个导入已撤销，数据库未作任何修改：{exc}"
+    return f"写入数据库时出错，整个导入已撤销，数据库未作任何修改：{exc}"
+
+
+def run_import(
+    schema: ImportSchema,
+    source,
+    context: ImportContext,
+    *,
+    commit: bool = False,
+    all_or_nothing: bool = False,
+    progress: Progress | None = None,
+    actor: Actor | None = None,
+) -> ImportReport:
+    """Run the pipeline over ``source`` (a path or bytes); see the module docstring."""
+    run = ImportRun(schema, context, commit=commit, all_or_nothing=all_or_nothing, progress=progress, actor=actor)
+    return run.run(source)

@@ -1,0 +1,273 @@
+"""What an importable object declares: its columns, their header aliases, its natural key
+and its cross-field rules. Everything else (reading, header detection, normalising,
+validation in batches, preview, commit, templates) is the pipeline's, once, in ``core``.
+
+A column's kind, length limit, whether it is required and its allowed values come from
+the model field it fills, so the import checks what the object's form and API check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.dispatch import Signal
+
+from rencai.core.imports import cells
+from rencai.core.personal import EncryptedField
+
+#: Error codes the pipeline reports, with what they mean (docs/imports.md lists them too).
+ERROR_CODES = {
+    "required": "必填项为空",
+    "too_long": "内容超过长度限制",
+    "id_format": "身份证号码位数或字符不对",
+    "id_checksum": "身份证号码校验位错误",
+    "id_birth_invalid": "身份证号码中的出生日期不存在",
+    "id_as_number": "身份证号码被 Excel 存成数字，末几位已丢失",
+    "birth_mismatch": "出生日期与身份证号码不符",
+    "gender_mismatch": "性别与身份证号码不符",
+    "mobile_invalid": "手机号码格式不正确",
+    "email_invalid": "电子邮箱格式不正确",
+    "date_invalid": "日期无法识别或不存在",
+    "number_invalid": "应为数字",
+    "unknown_choice": "不是可选的值（字典项、机构、选项）",
+    "credit_code_invalid": "统一社会信用代码不正确",
+    "not_permitted": "无权导入到该机构",
+    "duplicate_in_file": "与文件中前面的行重复",
+    "duplicate_in_db": "与系统中已有记录冲突",
+    "needs_change_request": "关键字段的修改须经变更申请",
+    "invalid": "不符合规则",
+    "db_error": "写入数据库时出错",
+}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+
+class RowRejected(Exception):
+    """Raised by a schema's cross-field rules: the row cannot be imported."""
+
+    def __init__(self, errors: list[tuple[str, str, str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors  # (field, code, message)
+
+
+@dataclass
+class Column:
+    """One column of an importable object.
+
+    ``field`` names the model field it fills; ``aliases`` are other headers clerks write
+    for it; ``values`` maps other spellings of a choice (党员) to the canonical one
+    (中共党员); ``month_ok`` accepts a month alone for a date (出生年月 1985.03).
+    """
+
+    field: str
+    aliases: tuple[str, ...] = ()
+    label: str = ""
+    required: bool | None = None
+    note: str = ""
+    example: str = ""
+    month_ok: bool = False
+    values: dict[str, str] = field(default_factory=dict)
+    lookup_fields: tuple[str, ...] = ("name",)
+    squeeze_cjk: bool = False
+
+
+@dataclass
+class ImportContext:
+    """Who imports, into which institution by default, and what they may write to."""
+
+    user: Any
+    organization: Any = None
+    editable_org_ids: set[int] = field(default_factory=set)
+    visible_org_ids: set[int] = field(default_factory=set)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Choices:
+    """The allowed values of a choice column: normalised text → stored value."""
+
+    options: dict[str, Any]
+    shown: list[str]
+
+
+class ImportSchema:
+    """Declared per importable object in its app's ``imports.py``."""
+
+    model: type[models.Model]
+    columns: list[Column] = []
+    #: Fields whose values identify an existing record (re-importing updates it).
+    key_fields: tuple[str, ...] = ()
+    #: The field holding the institution a row belongs to; ``--org`` fills it.
+    organization_field: str | None = "organization"
+    #: Fields that a liaison may not change by import (they need a change request).
+    guarded_fields: tuple[str, ...] = ()
+    title: str = ""
+    instructions: list[str] = []
+
+    # --- columns --------------------------------------------------------------------
+
+    def model_field(self, column: Column) -> models.Field:
+        return self.model._meta.get_field(column.field)
+
+    def label(self, column: Column) -> str:
+        return column.label or str(self.model_field(column).verbose_name)
+
+    def headers(self, column: Column) -> list[str]:
+        return [self.label(column), *column.aliases]
+
+    def is_required(self, column: Column) -> bool:
+        if column.required is not None:
+            return column.required
+        model_field = self.model_field(column)
+        return not model_field.blank and model_field.default is models.NOT_PROVIDED
+
+    def kind(self, column: Column) -> str:
+        model_field = self.model_field(column)
+        if isinstance(model_field, EncryptedField):
+            return model_field.kind if model_field.kind in {"id_number", "mobile", "email"} else "text"
+        if isinstance(model_field, models.ForeignKey):
+            return "related"
+        if model_field.choices:
+            return "choice"
+        if isinstance(model_field, models.EmailField):
+            return "email"
+        if isinstance(model_field, models.DateField):
+            return "date"
+        if isinstance(model_field, models.BooleanField):
+            return "boolean"
+        if isinstance(model_field, models.IntegerField):
+            return "integer"
+        if isinstance(model_field, models.DecimalField | models.FloatField):
+            return "number"
+        return "text"
+
+    def choices(self, column: Column, context: ImportContext) -> Choices:
+        """Allowed values of a choice or related column, by label, value, code and the
+        column's extra spellings; 繁體 spellings match through :func:`cells.lookup_key`."""
+        model_field = self.model_field(column)
+        pairs: list[tuple[str, Any]] = []
+        shown: list[str] = []
+        if isinstance(model_field, models.ForeignKey):
+            for row in self.related_rows(column, context):
+                shown.append(str(row[column.lookup_fields[0]]))
+                pairs.extend((str(row[name]), row["pk"]) for name in column.lookup_fields if row[name])
+        else:
+            for value, label in model_field.flatchoices:
+                if value in ("", None):
+                    continue
+                shown.append(str(label))
+                pairs += [(str(label), value), (str(value), value)]
+        options = {cells.lookup_key(text): value for text, value in pairs}
+        for spelling, canonical in column.values.items():
+            target = options.get(cells.lookup_key(canonical))
+            if target is not None:
+                options[cells.lookup_key(spelling)] = target
+        return Choices(options, shown)
+
+    def related_rows(self, column: Column, context: ImportContext) -> Iterable[dict[str, Any]]:
+        """The rows a related column may name, as dicts of ``pk`` and the lookup fields."""
+        model_field = self.model_field(column)
+        queryset = model_field.related_model._default_manager.all()
+        limit = model_field.get_limit_choices_to()
+        if limit:
+            queryset = queryset.complex_filter(limit)
+        if column.field == self.organization_field:
+            queryset = queryset.filter(pk__in=context.visible_org_ids)
+        return queryset.values("pk", *column.lookup_fields)
+
+    def normaliser(self, column: Column, context: ImportContext) -> cells.Normaliser:
+        model_field = self.model_field(column)
+        max_length = getattr(model_field, "max_length", None)
+        kind = self.kind(column)
+        if kind == "id_number":
+            return cells.id_number()
+        if kind == "mobile":
+            return cells.mobile()
+        if kind == "email":
+            return cells.email(max_length)
+        if kind in {"choice", "related"}:
+            found = self.choices(column, context)
+            return cells.choice(found.options, self.label(column), found.shown)
+        if kind == "date":
+            return cells.date_value(allow_month=column.month_ok)
+        if kind == "boolean":
+            return cells.boolean()
+        if kind == "integer":
+            return cells.integer()
+        if kind == "number":
+            return cells.decimal_number()
+        return cells.text(max_length, squeeze_cjk=column.squeeze_cjk)
+
+    def attname(self, column: Column) -> str:
+        return self.model_field(column).attname
+
+    def extra_for(self, user) -> dict[str, Any]:
+        """Per-user settings of a run (for example, whether key fields are guarded)."""
+        return {}
+
+    # --- rows -----------------------------------------------------------------------
+
+    def check_row(self, values: dict[str, Any], context: ImportContext) -> None:
+        """Cross-field rules on one row's values (keyed by attname); may fill derived
+        values; raises :class:`RowRejected`."""
+
+    def key_of(self, values: dict[str, Any]) -> tuple | None:
+        """The natural key of a row, or None when the row has none (always new)."""
+        if not self.key_fields:
+            return None
+        key = tuple(values.get(name) for name in self.key_fields)
+        return None if any(part in (None, "") for part in key) else key
+
+    def find_existing(self, keys: list[tuple], context: ImportContext) -> dict[tuple, models.Model]:
+        """Existing records for a batch of keys, across every institution (so that a key
+        taken elsewhere is reported, not duplicated)."""
+        if not keys or len(self.key_fields) != 1:
+            return {}
+        name = self.key_fields[0]
+        found = self.model._default_manager.filter(**{f"{name}__in": [k[0] for k in keys]})
+        return {(getattr(obj, name),): obj for obj in found}
+
+    def may_update(self, instance: models.Model, context: ImportContext) -> bool:
+        return self.model._default_manager.editable_by(context.user).filter(pk=instance.pk).exists()
+
+    def build(self, values: dict[str, Any], context: ImportContext) -> models.Model:
+        instance = self.model(**values)
+        self.prepare(instance)
+        return instance
+
+    def prepare(self, instance: models.Model) -> None:
+        """Fill derived fields before a bulk insert (what ``save()`` would do)."""
+
+    def after_insert(self, instances: list[models.Model], context: ImportContext) -> None:
+        """Create what a ``save()`` of each new record would have created."""
+
+
+#: Sent after a batch of new records was inserted in bulk (no ``post_save`` was sent), so
+#: that other apps do what they would have done on each save.
+rows_imported = Signal()
+
+
+def context_for(user, organization=None, schema: ImportSchema | None = None) -> ImportContext:
+    """The import context of ``user``: what they may read and write, and the institution
+    rows without a unit column belong to."""
+    organizations = apps.get_model("orgs", "Organization")._default_manager
+    return ImportContext(
+        user=user,
+        organization=organization,
+        editable_org_ids=set(organizations.editable_by(user).values_list("pk", flat=True)),
+        visible_org_ids=set(organizations.visible_to(user).values_list("pk", flat=True)),
+        extra=schema.extra_for(user) if schema else {},
+    )

@@ -1,0 +1,199 @@
+"""Pages of the import pipeline, the same for every importable object: upload, the job
+page (progress, preview with errors by row, commit, cancel), the error copy and the
+template download."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from rencai.core.exports import xlsx_response
+from rencai.core.imports import jobs
+from rencai.core.imports.schema import context_for
+from rencai.core.models import ImportJob, ImportStatus
+from rencai.core.objects import registered
+
+ERRORS_SHOWN = 500
+
+
+def importable_config(slug: str, user):
+    config = registered().get(slug)
+    if config is None or config.import_schema is None:
+        raise Http404
+    if not config.can_import(user):
+        raise PermissionDenied
+    return config
+
+
+def own_job(request, pk: int) -> ImportJob:
+    """A job is seen only by the user who uploaded it."""
+    return jobs.mark_if_stale(get_object_or_404(ImportJob, pk=pk, user=request.user))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="文件", help_text="Excel（.xlsx、.xls）、WPS / LibreOffice（.ods）或 CSV 文件")
+    organization = forms.ModelChoiceField(
+        label="所属机构",
+        queryset=None,
+        required=False,
+        help_text="文件中没有“所在单位”列时，这些数据所属的机构；标题中写有“填报单位：……”时可不选",
+    )
+    all_or_nothing = forms.BooleanField(label="有任何错误行则全部不导入", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from rencai.orgs.models import Organization
+
+        editable = Organization.objects.editable_by(user)
+        self.fields["organization"].queryset = editable
+        if editable.count() == 1:
+            self.fields["organization"].initial = editable.first()
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            field.widget.attrs["class"] = css
+
+
+class ImportUploadView(LoginRequiredMixin, TemplateView):
+    template_name = "core/import_upload.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.config = importable_config(kwargs["slug"], request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        schema = self.config.import_schema()
+        return {
+            **super().get_context_data(**kwargs),
+            "config": self.config,
+            "form": kwargs.get("form") or UploadForm(user=self.request.user),
+            "columns": [(schema.label(c), schema.is_required(c), c.aliases) for c in schema.columns],
+            "recent": ImportJob.objects.filter(user=self.request.user, object_slug=self.config.slug)[:10],
+        }
+
+    def post(self, request, *args, **kwargs):
+        form = UploadForm(request.POST, request.FILES, user=request.user)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            job = jobs.create_job(
+                request.user,
+                self.config.slug,
+                form.cleaned_data["file"],
+                form.cleaned_data["organization"],
+                form.cleaned_data["all_or_nothing"],
+            )
+        except jobs.ImportRefused as exc:
+            form.add_error("file", str(exc))
+            return self.render_to_response(self.get_context_data(form=form))
+        return redirect("imports:job", pk=job.pk)
+
+
+class ImportTemplateView(LoginRequiredMixin, View):
+    def get(self, request, slug):
+        from rencai.core.imports.template_xlsx import write_template
+
+        config = importable_config(slug, request.user)
+        schema = config.import_schema()
+        content = write_template(schema, context_for(request.user, None, schema))
+        return xlsx_response(content, f"{config.slug}-template")
+
+
+class ImportJobView(LoginRequiredMixin, TemplateView):
+    template_name = "core/import_job.html"
+
+    def get_context_data(self, **kwargs):
+        job = own_job(self.request, kwargs["pk"])
+        config = registered()[job.object_slug]
+        done, total = jobs.progress_of(job)
+        return {
+            **super().get_context_data(**kwargs),
+            "job": job,
+            "config": config,
+            "done": done,
+            "total": total,
+            "percent": min(100, round(done * 100 / total)) if total else 0,
+            "summary": job.summary,
+            "mapped_columns": self.mapped_columns(config, job),
+            "errors": job.errors[:ERRORS_SHOWN],
+            "more_errors": max(len(job.errors) - ERRORS_SHOWN, 0),
+            "error_rows": job.summary.get("rejected", 0),
+        }
+
+    @staticmethod
+    def mapped_columns(config, job: ImportJob) -> list[tuple[str, str]]:
+        schema = config.import_schema()
+        labels = {c.field: schema.label(c) for c in schema.columns}
+        return [(header, labels.get(field, field)) for header, field in job.summary.get("columns", {}).items()]
+
+
+class ImportProgressView(ImportJobView):
+    """The progress bar, polled by htmx; a finished job makes the whole page reload."""
+
+    template_name = "core/_import_progress.html"
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not context["job"].is_active:
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class ImportCommitView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        job = own_job(request, pk)
+        importable_config(job.object_slug, request.user)
+        if job.status != ImportStatus.PREVIEW:
+            messages.error(request, "该导入不在待确认状态，不能写入。")
+        elif not job.summary.get("valid_rows"):
+            messages.error(request, "没有可导入的有效行。")
+        else:
+            jobs.start(job, commit=True)
+        return redirect("imports:job", pk=job.pk)
+
+
+class ImportCancelView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        job = own_job(request, pk)
+        if job.is_active or job.status == ImportStatus.PREVIEW:
+            jobs.request_cancel(job)
+            messages.info(request, "已请求取消；数据库不会写入本次导入的任何数据。")
+        return redirect("imports:job", pk=job.pk)
+
+
+class ImportErrorCopyView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        from rencai.core.imports.error_copy import write_error_copy
+        from rencai.core.imports.pipeline import ImportReport
+        from rencai.core.imports.schema import RowError
+
+        job = own_job(request, pk)
+        if not job.file:
+            raise Http404
+        report = ImportReport(header_row=job.summary.get("header_row", 0))
+        for error in job.errors:
+            report.add_error(RowError(**error))
+        content: bytes = write_error_copy(job.file.path, report)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.xlsx"'
+        return response
+
+
+class ImportJobListView(LoginRequiredMixin, ListView):
+    template_name = "core/import_list.html"
+    context_object_name = "jobs"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return ImportJob.objects.filter(user=self.request.user)
+
+
+def import_url(config) -> str:
+    return reverse("imports:upload", kwargs={"slug": config.slug})

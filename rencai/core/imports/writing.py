@@ -1,0 +1,109 @@
+"""Inserting many new rows fast, on both databases.
+
+On PostgreSQL the rows go through ``COPY`` (primary keys taken from the table's sequence
+first, so that the objects know them); elsewhere through ``bulk_create``. Either way every
+field that prepares its value (encryption, blind indexes, JSON, ``auto_now``) does so as
+in a ``save()``; plain values go as they are. Neither sends signals: the caller audits.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db import connections, models
+from django.db.models.fields.related import ForeignKey
+
+from rencai.core.personal import BlindIndexField, EncryptedField
+
+BATCH_SIZE = 2000
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.DateField,
+    models.AutoField,
+    models.BigAutoField,
+    ForeignKey,
+)
+
+
+def insert_all(model: type[models.Model], objects: Sequence[models.Model], using: str = "default") -> None:
+    """Insert ``objects`` (all new) and set their primary keys."""
+    if not objects:
+        return
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        _copy_objects(model, objects, connection)
+    else:
+        model._default_manager.using(using).bulk_create(objects, batch_size=BATCH_SIZE)
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = using
+
+
+def insert_rows(
+    model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence], using: str = "default"
+) -> None:
+    """Insert rows given as tuples of database-ready values for ``attnames``, without
+    building model instances (audit entries, career entries of an import)."""
+    connection = connections[using]
+    fields = [model._meta.get_field(name) for name in attnames]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {table} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            adapt = [_adapter(f, connection) for f in fields]
+            prepared = [[a(v) if a else v for a, v in zip(adapt, row, strict=True)] for row in rows]
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", prepared)  # noqa: S608
+
+
+def _adapter(field: models.Field, connection) -> Callable[[object], object] | None:
+    """What SQLite needs done to a date or time before it is stored (as Django stores it)."""
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return connection.ops.adapt_datefield_value
+    return None
+
+
+def take_ids(model: type[models.Model], count: int, using: str = "default") -> list[int]:
+    """``count`` new primary keys from the table's sequence (PostgreSQL)."""
+    connection = connections[using]
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _getter(field: models.Field, connection) -> Callable[[models.Model], object]:
+    """How one field's database value is taken from an object: directly for plain fields,
+    through ``pre_save`` and the field's preparation for the others."""
+    needs_pre_save = isinstance(field, BlindIndexField) or getattr(field, "auto_now", False)
+    needs_pre_save = needs_pre_save or getattr(field, "auto_now_add", False)
+    if isinstance(field, _PLAIN) and not isinstance(field, EncryptedField) and not needs_pre_save:
+        attname = field.attname
+        return lambda obj: getattr(obj, attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
+def _copy_objects(model: type[models.Model], objects: Sequence[models.Model], connection) -> None:
+    pk = model._meta.pk
+    missing = [obj for obj in objects if obj.pk is None]
+    for obj, new_id in zip(missing, take_ids(model, len(missing), connection.alias), strict=True):
+        setattr(obj, pk.attname, new_id)
+    fields = list(model._meta.concrete_fields)
+    getters = [_getter(f, connection) for f in fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"COPY {table} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for obj in objects:
+            copy.write_row([get(obj) for get in getters])
