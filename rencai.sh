@@ -42,8 +42,11 @@ case "$command" in
         ensure_env
         "$PY" manage.py migrate --noinput
         "$PY" manage.py seed_demo
-        echo "平台地址：http://127.0.0.1:8000 （Ctrl+C 停止）"
-        exec "$PY" manage.py runserver 127.0.0.1:8000
+        "$PY" manage.py db_worker --no-reload --interval 1 &
+        WORKER=$!
+        trap 'kill "$WORKER" 2>/dev/null' EXIT INT TERM
+        echo "平台地址：http://127.0.0.1:8000 （Ctrl+C 停止；后台任务进程已随之启动）"
+        "$PY" manage.py runserver 127.0.0.1:8000
         ;;
     test)
         ensure_env

@@ -168,13 +168,13 @@ class ImportCancelView(LoginRequiredMixin, View):
 
 class ImportErrorCopyView(LoginRequiredMixin, View):
     def get(self, request, pk):
+        job = own_job(request, pk)
+        if not job.file:
+            raise Http404
         from rencai.core.imports.error_copy import write_error_copy
         from rencai.core.imports.pipeline import ImportReport
         from rencai.core.imports.schema import RowError
 
-        job = own_job(request, pk)
-        if not job.file:
-            raise Http404
         report = ImportReport(header_row=job.summary.get("header_row", 0))
         for error in job.errors:
             report.add_error(RowError(**error))

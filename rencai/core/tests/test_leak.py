@@ -48,6 +48,22 @@ NON_OBJECT_ROUTES = {
     "objects:unmask": "walked below for every personal field",
     "talents:dictionary": "office-only editor of shared reference data (tested in talents tests)",
     "talents:dictionary-kind": "office-only editor of shared reference data",
+    "imports:list": "the user's own import jobs only",
+    "imports:upload": "upload form; organisations offered are the user's editable ones",
+    "imports:template": "an empty template with shared dictionaries",
+    "api-import-upload": "upload; organisation checked against the user's editable ones",
+}
+#: Routes of one import job: walked by test_import_job_routes_are_private below.
+IMPORT_JOB_ROUTES = {
+    "imports:job",
+    "imports:progress",
+    "imports:commit",
+    "imports:cancel",
+    "imports:error-copy",
+    "api-import-job",
+    "api-import-report",
+    "api-import-commit",
+    "api-import-cancel",
 }
 #: Reference data every business role reads and only office staff change.
 SHARED = {"dictionary", "pools", "pool-batches", "service-rules"}
@@ -68,7 +84,7 @@ def _route_names(resolver=None, prefix="") -> set[str]:
 
 def test_every_route_is_covered():
     slugs = set(registered())
-    covered = set(NON_OBJECT_ROUTES)
+    covered = set(NON_OBJECT_ROUTES) | IMPORT_JOB_ROUTES
     covered |= {f"objects:{slug}-{action}" for slug in slugs for action in OBJECT_ACTIONS}
     covered |= {f"{slug}-{action}" for slug in slugs for action in API_ACTIONS}
     uncovered = _route_names() - covered
@@ -217,3 +233,30 @@ def test_shared_reference_data_is_read_only_outside_the_office(users, client_for
         )
         assert patch.status_code in (403, 404)
         assert type(obj).objects.get(pk=obj.pk).version == before
+
+
+def test_import_job_routes_are_private(users, client_for, dicts, bank):
+    """A job (its preview, errors, file, commit, cancel) answers only to its uploader."""
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from rencai.core.models import ImportJob, ImportStatus
+
+    job = ImportJob.objects.create(
+        object_slug="talents",
+        user=users["liaison"],
+        organization=bank,
+        file=ContentFile(b"name\n", name="r.csv"),
+        file_name="r.csv",
+        file_sha256="0" * 64,
+        status=ImportStatus.PREVIEW,
+        summary={"valid_rows": 1},
+    )
+    for who in ("other_liaison", "office", "reviewer", "talent"):
+        client = client_for(who)
+        for name in sorted(IMPORT_JOB_ROUTES):
+            url = reverse(name, kwargs={"pk": job.pk})
+            method = client.post if name.endswith(("commit", "cancel")) else client.get
+            assert method(url).status_code in (403, 404), (who, name)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PREVIEW
