@@ -3,7 +3,7 @@
 from datetime import date
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,20 +87,20 @@ class TalentFilter(django_filters.FilterSet):
         return queryset.filter(organization__path__startswith=value.path) if value else queryset
 
     def filter_qualification(self, queryset, name, value):
-        held = TalentQualification.objects.filter(talent=OuterRef("pk"), qualification=value)
-        return queryset.filter(Exists(held))
+        held = TalentQualification.objects.filter(qualification=value)
+        return queryset.filter(pk__in=held.values("talent_id"))
 
     def filter_age(self, queryset, name, value):
         low, high = (int(part) if part else None for part in value.split("-"))
         return queryset.filter(birth_dates_for_age(low, high, timezone.localdate()))
 
     def filter_honour(self, queryset, name, value):
-        held = Honour.objects.filter(talent=OuterRef("pk"), name__contains=value.strip())
-        return queryset.filter(Exists(held)) if value.strip() else queryset
+        held = Honour.objects.filter(name__contains=value.strip())
+        return queryset.filter(pk__in=held.values("talent_id")) if value.strip() else queryset
 
     def filter_pool(self, queryset, name, value):
-        member = PoolMembership.objects.active().filter(talent=OuterRef("pk"), pool=value)
-        return queryset.filter(Exists(member))
+        members = PoolMembership.objects.active().filter(pool=value)
+        return queryset.filter(pk__in=members.values("talent_id"))
 
 
 class DictionaryFilter(django_filters.FilterSet):

@@ -199,7 +199,9 @@ def pattern_index(field: str, name: str) -> models.Index:
     return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
 
 
-def check_identity(id_number: str, birth_date: date | None, gender: str) -> tuple[date, str, list[tuple[str, str, str]]]:
+def check_identity(
+    id_number: str, birth_date: date | None, gender: str
+) -> tuple[date, str, list[tuple[str, str, str]]]:
     """Birth date and gender as the (valid, normalised) ID number gives them, filled in when
     blank, with (field, code, message) for each that contradicts it. A birth date with
     only a month given (``MonthDate``) agrees when its year and month do."""
@@ -218,7 +220,11 @@ def check_identity(id_number: str, birth_date: date | None, gender: str) -> tupl
     from_id = Gender(id_gender(id_number))
     if gender and gender != from_id:
         problems.append(
-            ("gender", "gender_mismatch", _("性别与身份证号码不符（身份证显示为%(gender)s）。") % {"gender": from_id.label})
+            (
+                "gender",
+                "gender_mismatch",
+                _("性别与身份证号码不符（身份证显示为%(gender)s）。") % {"gender": from_id.label},
+            )
         )
     return born, gender or from_id, problems
 
@@ -230,6 +236,8 @@ class Talent(OrgOwnedModel):
     name_simplified = models.CharField(_("姓名（简体）"), max_length=50, editable=False)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=200, editable=False)
     name_initials = models.CharField(_("拼音首字母"), max_length=50, editable=False)
+    name_first = models.CharField(_("姓名首字"), max_length=1, editable=False, default="")
+    initials_head = models.CharField(_("拼音首字母前两位"), max_length=2, editable=False, default="")
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     id_number = EncryptedField(_("身份证号码"), kind="id_number", blank=True)
     id_number_bidx = BlindIndexField(source="id_number")
@@ -277,8 +285,26 @@ class Talent(OrgOwnedModel):
             pattern_index("name_simplified", "talent_name_prefix"),
             pattern_index("name_pinyin", "talent_pinyin_prefix"),
             pattern_index("name_initials", "talent_initials_prefix"),
-            models.Index(fields=["name_pinyin", "id"], name="talent_pinyin_order"),
+            # In list order, led by what search looks up; organization_id carried so that a
+            # liaison's count checks the institution in the index (PostgreSQL).
+            models.Index(fields=["name_pinyin", "id"], include=["organization"], name="talent_pinyin_order"),
+            models.Index(
+                fields=["name_first", "name_pinyin", "id"], include=["organization"], name="talent_first_char_order"
+            ),
+            models.Index(
+                fields=["initials_head", "name_pinyin", "id"],
+                include=["organization"],
+                name="talent_initials_head_order",
+            ),
             models.Index(fields=["birth_date"], name="talent_birth_date"),
+            models.Index(fields=["category", "tier"], name="talent_category_tier"),
+            models.Index(fields=["category", "birth_date"], name="talent_category_birth_date"),
+            # A liaison's talents and the filter columns, read without the table.
+            models.Index(
+                fields=["organization", "id"],
+                include=["category", "tier", "level", "birth_date"],
+                name="talent_organization_scope",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -344,11 +370,14 @@ class Talent(OrgOwnedModel):
             errors[field_name] = message
 
     def derive_names(self) -> None:
-        """The simplified name, its pinyin and initials that search uses."""
+        """The simplified name, its pinyin and initials that search uses, and the heads of
+        the name and initials that lead the indexes in list order (``search_talents``)."""
         simplified = to_simplified(self.name)
         self.name_simplified = simplified
         self.name_pinyin = pinyin_full(simplified)[:200]
         self.name_initials = pinyin_initials(simplified)[:50]
+        self.name_first = simplified[:1]
+        self.initials_head = self.name_initials[:2]
 
     def save(self, *args, **kwargs) -> None:
         self.derive_names()

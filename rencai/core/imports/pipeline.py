@@ -305,6 +305,9 @@ class ImportRun:
             return None
         org_attname = self._org_attname()
         if org_attname and org_attname not in values:
+            if self.context.organization is None:
+                self._error(number, self.schema.organization_field, "required", "请填写所在单位")
+                return None
             values[org_attname] = self.context.organization.pk
         try:
             self.schema.check_row(values, self.context)

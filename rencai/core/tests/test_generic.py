@@ -115,7 +115,7 @@ def test_export_neutralises_formulas_and_is_audited(users, client_for, bank):
     bank.save()
     response = client_for("office").get("/o/organizations/export/", {"kind": "bank"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     cells = {cell.value: cell for row in sheet.iter_rows() for cell in row}
     formula_cell = cells['=HYPERLINK("http://evil")']
     assert formula_cell.data_type == "s" and formula_cell.quotePrefix
@@ -126,7 +126,9 @@ def test_export_neutralises_formulas_and_is_audited(users, client_for, bank):
 
 def test_export_masks_personal_data(users, client_for):
     response = client_for("office").get("/o/users/export/")
-    values = [c.value for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows() for c in row]
+    values = [
+        c.value for row in openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.iter_rows() for c in row
+    ]
     assert "138****8000" in values and "13800138000" not in values
 
 

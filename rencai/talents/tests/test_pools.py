@@ -146,7 +146,7 @@ def test_roster_exports_to_excel_and_profile_lists_pools(client_for, bank, pool,
     )
     client = client_for("leader")
     response = client.get("/o/pool-memberships/export/", {"pool": pool.pk, "status": "active"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     flat = " ".join(str(v) for row in rows for v in row if v is not None)
     for text in ("孙悦", "首席经济学家", "宏观经济", "首批", "甲银行济南分行"):
