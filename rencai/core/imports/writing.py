@@ -52,7 +52,7 @@ def insert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
-            with cursor.cursor.copy(sql) as copy:
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -104,6 +104,6 @@ def _copy_objects(model: type[models.Model], objects: Sequence[models.Model], co
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"COPY {table} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for obj in objects:
             copy.write_row([get(obj) for get in getters])

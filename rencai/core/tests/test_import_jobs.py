@@ -64,6 +64,7 @@ def test_same_file_twice_while_running_is_refused(tmp_path, users, client_for, d
     assert ImportJob.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after each task
 def test_large_file_runs_on_the_database_worker(tmp_path, settings, users, client_for, dicts, bank):
     settings.RENCAI_IMPORT_INLINE_BYTES = 0
     client = client_for("liaison")
@@ -83,6 +84,7 @@ def test_large_file_runs_on_the_database_worker(tmp_path, settings, users, clien
     assert job.status == ImportStatus.DONE and Talent.objects.count() == 2
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after each task
 def test_cancel_before_the_worker_runs_writes_nothing(tmp_path, settings, users, client_for, dicts, bank):
     settings.RENCAI_IMPORT_INLINE_BYTES = 0
     client = client_for("liaison")
