@@ -52,12 +52,13 @@ def test_liaison_uploads_previews_and_commits(tmp_path, users, client_for, dicts
 
 def test_same_file_twice_while_running_is_refused(tmp_path, users, client_for, dicts, bank):
     client = client_for("liaison")
-    with roster_file(tmp_path, [good_row(1)]) as upload:
+    path = write_roster(tmp_path / "roster.xlsx", [good_row(1)])
+    with open(path, "rb") as upload:
         client.post(reverse("imports:upload", kwargs={"slug": "talents"}), {"file": upload})
     first = ImportJob.objects.get()
     first.status = ImportStatus.CHECKING
     first.save()
-    with roster_file(tmp_path, [good_row(1)]) as upload:
+    with open(path, "rb") as upload:
         response = client.post(reverse("imports:upload", kwargs={"slug": "talents"}), {"file": upload})
     assert response.status_code == 200
     assert "同一文件正在导入中" in response.content.decode()
