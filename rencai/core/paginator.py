@@ -3,11 +3,13 @@
 Two things Django's ``Paginator`` leaves to the database planner go wrong at that size:
 
 * A page of a filtered set ordered by an indexed column (``name_pinyin``) tempts
-  PostgreSQL to walk the order index and test each row until 25 match. When few rows
-  match, it walks most of the table. When the count shows the set is small
-  (``FENCE_BELOW``), the page is ordered by the same column through an expression no index
-  provides (``COALESCE(col, col)``): the planner then fetches the matches through the
-  filter's index and sorts them. The rows and their order are the same.
+  PostgreSQL to walk the order index and test each row until 25 match; when few rows
+  match, it walks most of the table. So the paginator first asks for at most
+  ``FENCE_BELOW`` + 1 primary keys of the set, a narrow query the planner answers from
+  the filters' indexes. When that is all of them, their number is the count, and the page
+  is read from those keys, ordered by the same column through an expression no index
+  provides (``COALESCE(col, col)``), so that the planner sorts them. Rows and order are
+  the same.
 * ``COUNT(*)`` of a whole table reads all of it. On PostgreSQL, a query without any
   condition whose planner estimate is at least ``ESTIMATE_ABOVE`` rows is counted by
   that estimate instead (within a few per cent after ``ANALYZE``; the page count is
@@ -23,7 +25,7 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
-FENCE_BELOW = 1_000
+FENCE_BELOW = 2_500
 ESTIMATE_ABOVE = 200_000
 
 
@@ -35,16 +37,29 @@ class ListPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if self.small_set is not None:
+            return len(self.small_set)
         if isinstance(self.object_list, QuerySet) and not self.object_list.query.where:
             estimate = planner_estimate(self.object_list)
             if estimate is not None and estimate >= self.estimate_above:
                 return estimate
         return super().count
 
+    @cached_property
+    def small_set(self) -> list | None:
+        """The primary keys of the whole set when there are at most ``fence_below`` (and
+        no duplicates), else None. An unfiltered set is taken to be large."""
+        if not isinstance(self.object_list, QuerySet) or not self.object_list.query.where:
+            return None
+        keys = list(self.object_list.order_by().values_list("pk", flat=True)[: self.fence_below + 1])
+        if len(keys) > self.fence_below or len(set(keys)) != len(keys):
+            return None
+        return keys
+
     def page(self, number) -> Page:
         number = self.validate_number(number)
-        if isinstance(self.object_list, QuerySet) and self.count <= self.fence_below:
-            self.object_list = fenced(self.object_list)
+        if self.small_set is not None:
+            self.object_list = fenced(self.object_list.filter(pk__in=self.small_set))
         return super().page(number)
 
 

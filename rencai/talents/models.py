@@ -275,7 +275,16 @@ class Talent(OrgOwnedModel):
     notes = models.TextField(_("备注"), blank=True)
 
     objects = TalentQuerySet.as_manager()
-    audit_exclude = ("version", "created_at", "updated_at", "name_simplified", "name_pinyin", "name_initials")
+    audit_exclude = (
+        "version",
+        "created_at",
+        "updated_at",
+        "name_simplified",
+        "name_pinyin",
+        "name_initials",
+        "name_first",
+        "initials_head",
+    )
 
     class Meta:
         ordering = ["name_pinyin", "id"]
