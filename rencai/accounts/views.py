@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rencai.accounts.filters import UserFilter
 from rencai.accounts.forms import LoginForm, OTPTokenForm, UserCreateForm, UserProfileForm, UserRoleForm
+from rencai.accounts.imports import UserSchema
 from rencai.accounts.models import User
 from rencai.core import audit
 from rencai.core.models import AuditAction
@@ -88,6 +89,7 @@ def _base32(key: bytes) -> str:
 class UserObjects(ObjectConfig):
     model = User
     slug = "users"
+    import_schema = UserSchema
     nav_section = "accounts"
     list_columns = ["username", "full_name", "role", "organization", "mobile", "is_active", "last_login"]
     detail_fields = [

@@ -4,6 +4,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 current_request: ContextVar = ContextVar("rencai_current_request", default=None)
+#: The user on whose behalf work without a request runs (a background import).
+acting_user: ContextVar = ContextVar("rencai_acting_user", default=None)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ def actor_from(request=None, user=None) -> Actor:
     request = request if request is not None else current_request.get()
     if user is None and request is not None:
         user = getattr(request, "user", None)
+    if user is None:
+        user = acting_user.get()
     authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
     return Actor(
         user_id=user.pk if authenticated else None,

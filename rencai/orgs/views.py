@@ -7,6 +7,7 @@ from rencai.core.roles import BUSINESS_ROLES, Role, role_of
 from rencai.core.todos import Todo, todo_provider
 from rencai.orgs.filters import DepartmentFilter, OrganizationFilter
 from rencai.orgs.forms import ORGANIZATION_FIELDS, DepartmentForm, LiaisonOrganizationForm, OrganizationForm
+from rencai.orgs.imports import OrganizationSchema
 from rencai.orgs.models import Department, Organization
 
 
@@ -14,6 +15,7 @@ from rencai.orgs.models import Department, Organization
 class OrganizationObjects(ObjectConfig):
     model = Organization
     slug = "organizations"
+    import_schema = OrganizationSchema
     nav_section = "orgs"
     list_columns = ["name", "short_name", "kind", "parent", "region", "credit_code", "is_active"]
     detail_fields = ORGANIZATION_FIELDS

@@ -125,9 +125,11 @@ class TalentSchema(ImportSchema):
     def _check_subcategory(self, values: dict[str, Any], context: ImportContext, problems: list) -> None:
         if not values.get("subcategory_id"):
             return
-        parents = context.extra.setdefault(
+        parents = context.cached(
             "subcategory_parents",
-            dict(DictionaryEntry.objects.filter(kind=DictionaryKind.SUBCATEGORY).values_list("pk", "parent_id")),
+            lambda: dict(
+                DictionaryEntry.objects.filter(kind=DictionaryKind.SUBCATEGORY).values_list("pk", "parent_id")
+            ),
         )
         if values.get("category_id") and parents.get(values["subcategory_id"]) != values["category_id"]:
             problems.append(("subcategory", "invalid", "子类别不属于所填的人才类别"))
@@ -136,9 +138,9 @@ class TalentSchema(ImportSchema):
         name = values.pop("department_id", None)
         if not name:
             return
-        departments = context.extra.setdefault(
+        departments = context.cached(
             "departments",
-            {
+            lambda: {
                 (org_id, cells.lookup_key(dept_name)): pk
                 for pk, org_id, dept_name in Department.objects.filter(
                     organization_id__in=context.visible_org_ids
@@ -161,7 +163,7 @@ class TalentSchema(ImportSchema):
 
     def after_insert(self, instances: list[Talent], context: ImportContext) -> None:
         """Each new talent's first career entry, as ``Talent.save()`` would open it."""
-        names = context.extra.setdefault("organization_names", dict(Organization.objects.values_list("pk", "name")))
+        names = context.cached("organization_names", lambda: dict(Organization.objects.values_list("pk", "name")))
         today = timezone.localdate()
         now = timezone.now()
         insert_rows(

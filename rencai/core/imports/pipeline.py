@@ -17,7 +17,7 @@ from typing import Any
 from django.db import DatabaseError, transaction
 
 from rencai.core import audit
-from rencai.core.context import Actor, actor_from
+from rencai.core.context import Actor, acting_user, actor_from
 from rencai.core.imports import cells
 from rencai.core.imports.reading import ImportFileError, open_table
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowError, RowRejected
@@ -315,7 +315,7 @@ class ImportRun:
             for field_name, code, message in exc.errors:
                 self._error(number, field_name, code, message)
             return None
-        if org_attname and values[org_attname] not in self.context.editable_org_ids:
+        if org_attname and values[org_attname] not in self.schema.allowed_organizations(self.context):
             self._error(number, self.schema.organization_field, "not_permitted", "无权导入到该机构")
             return None
         key = self.schema.key_of(values)
@@ -387,14 +387,18 @@ class ImportRun:
         instances = [self.schema.build(row.values, self.context) for row in new]
         try:
             with transaction.atomic():
-                insert_all(self.schema.model, instances)
-                self.schema.after_insert(instances, self.context)
-                audit.record_many(
-                    AuditAction.CREATE,
-                    instances,
-                    [_created_changes(i, r) for i, r in zip(instances, new, strict=True)],
-                    actor=self.actor,
-                )
+                if self.schema.save_each:
+                    for instance in instances:
+                        instance.save()
+                else:
+                    insert_all(self.schema.model, instances)
+                    self.schema.after_insert(instances, self.context)
+                    audit.record_many(
+                        AuditAction.CREATE,
+                        instances,
+                        [_created_changes(i, r) for i, r in zip(instances, new, strict=True)],
+                        actor=self.actor,
+                    )
                 for row, instance, names in changed:
                     for name in names:
                         setattr(instance, name, row.values[name])
@@ -452,4 +456,8 @@ def run_import(
 ) -> ImportReport:
     """Run the pipeline over ``source`` (a path or bytes); see the module docstring."""
     run = ImportRun(schema, context, commit=commit, all_or_nothing=all_or_nothing, progress=progress, actor=actor)
-    return run.run(source)
+    token = acting_user.set(context.user if getattr(context.user, "pk", None) else None)
+    try:
+        return run.run(source)
+    finally:
+        acting_user.reset(token)

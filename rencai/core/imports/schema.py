@@ -8,7 +8,7 @@ the model field it fills, so the import checks what the object's form and API ch
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +94,12 @@ class ImportContext:
     visible_org_ids: set[int] = field(default_factory=set)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """A look-up table built once per run, not once per row."""
+        if key not in self.extra:
+            self.extra[key] = build()
+        return self.extra[key]
+
 
 @dataclass
 class Choices:
@@ -116,6 +122,9 @@ class ImportSchema:
     guarded_fields: tuple[str, ...] = ()
     title: str = ""
     instructions: list[str] = []
+    #: Create each new record with ``save()`` (signals, audit and derived fields as in the
+    #: form) instead of in bulk: for small, structural imports (organisations, users).
+    save_each: bool = False
 
     # --- columns --------------------------------------------------------------------
 
@@ -213,6 +222,10 @@ class ImportSchema:
 
     def attname(self, column: Column) -> str:
         return self.model_field(column).attname
+
+    def allowed_organizations(self, context: ImportContext) -> set[int]:
+        """The institutions a row may name: those the importer may write to."""
+        return context.editable_org_ids
 
     def extra_for(self, user) -> dict[str, Any]:
         """Per-user settings of a run (for example, whether key fields are guarded)."""

@@ -274,3 +274,54 @@ def test_import_rows_command_rejects_a_file_that_is_not_a_spreadsheet(tmp_path, 
     with pytest.raises(SystemExit):
         call_command("import_rows", "talents", str(fake), "--org", str(bank.pk), "--json", stdout=out)
     assert json.loads(out.getvalue())["error"]["code"] == "not_spreadsheet"
+
+
+def _write_rows(path, headers, rows) -> str:
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, headers)
+    for index, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            sheet.write_string(index, col, value)
+    workbook.close()
+    return str(path)
+
+
+def test_organisations_import_with_their_parent_and_credit_code(tmp_path, users, bank, region):
+    from rencai.conftest import valid_credit_code
+    from rencai.orgs.models import Organization
+
+    path = _write_rows(
+        tmp_path / "orgs.xlsx",
+        ["单位名称", "机构简称", "机构类型", "上级单位", "所在区域", "统一社会信用代码"],
+        [
+            ["甲银行槐荫支行", "槐荫支行", "银行", "甲银行济南分行", "历下区", valid_credit_code(7).lower()],
+            ["丙保险济南中心支公司", "", "保险公司", "", "", "91370100MA3000001Q"],
+        ],
+    )
+    out = StringIO()
+    call_command("import_rows", "organizations", path, "--commit", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["created"] == 1 and [e["code"] for e in result["errors"]] == ["credit_code_invalid"]
+    branch = Organization.objects.get(name="甲银行槐荫支行")
+    assert branch.parent == bank and branch.path.startswith(bank.path) and branch.credit_code == valid_credit_code(7)
+    assert AuditEntry.objects.filter(
+        action=AuditAction.CREATE, object_type="orgs.organization", object_id=str(branch.pk)
+    )
+
+
+def test_users_import_for_the_system_administrator(tmp_path, users, bank):
+    from rencai.accounts.models import User
+
+    path = _write_rows(
+        tmp_path / "users.xlsx",
+        ["用户名", "姓名", "所在单位", "手机号"],
+        [["zhangsan", "张三", "甲银行济南分行", "13900139000"], ["office", "重名", "甲银行济南分行", ""]],
+    )
+    out = StringIO()
+    call_command("import_rows", "users", path, "--user", "sysadmin", "--commit", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    created = User.objects.get(username="zhangsan")
+    assert result["created"] == 1 and result["updated"] == 1
+    assert created.organization == bank and created.mobile == "13900139000" and not created.has_usable_password()
+    assert User.objects.get(username="office").full_name == "重名"
