@@ -438,6 +438,8 @@ class TalentQualification(TalentRelated):
         ordering = ["talent", "qualification__order"]
         verbose_name = _("职业资格")
         verbose_name_plural = _("人才职业资格")
+        #: The registry's filter by qualification counts from this index alone.
+        indexes = [models.Index(fields=["qualification", "talent"], name="talent_qualification_holders")]
         constraints = [
             models.UniqueConstraint(
                 fields=["talent", "qualification"],
