@@ -277,7 +277,8 @@ class ImportSchema:
         fixed: dict[str, Any] = {}
         per_instance: list[models.Field] = []
         for model_field in self.model._meta.concrete_fields:
-            if callable(model_field.default) or isinstance(model_field.default, dict | list | set):
+            default = model_field.default if model_field.has_default() else None
+            if callable(default) or isinstance(default, dict | list | set):
                 per_instance.append(model_field)
             else:
                 fixed[model_field.attname] = model_field.get_default()
