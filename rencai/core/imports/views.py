@@ -51,7 +51,10 @@ class UploadForm(forms.Form):
 
         editable = Organization.objects.editable_by(user)
         self.fields["organization"].queryset = editable
-        if editable.count() == 1:
+        own = getattr(user, "organization_id", None)
+        if editable.filter(pk=own).exists():
+            self.fields["organization"].initial = own
+        elif editable.count() == 1:
             self.fields["organization"].initial = editable.first()
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
