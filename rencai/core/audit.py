@@ -55,6 +55,16 @@ def compute_hash(prev_hash: str, entry: AuditEntry) -> str:
     return hashlib.sha256((prev_hash + entry_content(entry)).encode()).hexdigest()
 
 
+def _lock_chain_tail() -> tuple[int, str]:
+    """Take the chain's append lock (PostgreSQL; SQLite writes one at a time anyway) for the
+    rest of the transaction and return the last entry's sequence number and hash."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
+    return (last.seq, last.hash) if last else (0, GENESIS_HASH)
+
+
 def record(
     action: str,
     *,
@@ -74,12 +84,9 @@ def record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
+        last_seq, last_hash = _lock_chain_tail()
         entry = AuditEntry(
-            seq=(last.seq + 1) if last else 1,
+            seq=last_seq + 1,
             created_at=timezone.now(),
             user_id=actor.user_id,
             username=actor.username,
@@ -91,7 +98,7 @@ def record(
             object_id=object_id,
             object_repr=object_repr[:300],
             changes=canonical_changes(changes or {}),
-            prev_hash=last.hash if last else GENESIS_HASH,
+            prev_hash=last_hash,
         )
         entry.hash = compute_hash(entry.prev_hash, entry)
         entry.save(force_insert=True)
@@ -129,11 +136,7 @@ def record_many(action: str, objects: Sequence[models.Model], changes: Sequence[
     changes_field = AuditEntry._meta.get_field("changes")
     rows = []
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
-        seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        seq, prev_hash = _lock_chain_tail()
         for obj, change in zip(objects, changes, strict=True):
             seq += 1
             entry = SimpleNamespace(

@@ -203,9 +203,3 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
-
-    @property
-    def percent(self) -> int:
-        if not self.progress_total:
-            return 0
-        return min(100, round(self.progress_done * 100 / self.progress_total))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
@@ -20,7 +19,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from rencai.core import audit
-from rencai.core.context import Actor
 from rencai.core.imports.pipeline import ImportCancelled, Progress, run_import
 from rencai.core.imports.reading import ImportFileError
 from rencai.core.imports.schema import context_for
@@ -164,7 +162,6 @@ def _run(job: ImportJob, commit: bool):
     schema = config.import_schema()
     user = job.user
     context = context_for(user, job.organization, schema)
-    actor = Actor(user.pk, user.get_username(), getattr(user, "organization_id", None), "", "")
     progress = Progress(
         report=lambda done, total: report_progress(job.pk, done, total), stop=lambda: cancel_requested(job.pk)
     )
@@ -175,7 +172,6 @@ def _run(job: ImportJob, commit: bool):
         commit=commit,
         all_or_nothing=job.all_or_nothing,
         progress=progress,
-        actor=actor,
     )
 
 
@@ -213,16 +209,3 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
     job.message = message
     job.finished_at = timezone.now() if status != ImportStatus.PREVIEW else None
     job.save()
-
-
-def clean_old_files(days: int = 30) -> int:
-    """Uploaded files of finished jobs older than ``days`` (personal data should not linger)."""
-    cutoff = timezone.now() - timedelta(days=days)
-    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(file="").exclude(status__in=ImportJob.ACTIVE)
-    count = 0
-    for job in old:
-        job.file.delete(save=False)
-        job.file = ""
-        job.save(update_fields=["file"])
-        count += 1
-    return count

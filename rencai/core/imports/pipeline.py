@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import Any
 
 from django.db import DatabaseError, transaction
 
 from rencai.core import audit
-from rencai.core.context import Actor, acting_user, actor_from
+from rencai.core.context import acting_user, actor_from
 from rencai.core.imports import cells
 from rencai.core.imports.reading import ImportFileError, open_table
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowError, RowRejected
@@ -192,51 +193,43 @@ class ImportRun:
         commit: bool = False,
         all_or_nothing: bool = False,
         progress: Progress | None = None,
-        actor: Actor | None = None,
     ) -> None:
         self.schema = schema
         self.context = context
         self.commit = commit
         self.all_or_nothing = all_or_nothing
         self.progress = progress or Progress()
-        self.actor = actor or actor_from(None, context.user)
+        self.actor = actor_from(None, context.user)
         self.report = ImportReport()
         self.seen: dict[tuple, int] = {}
         self.headers: dict[str, str] = {}
+        meta = schema.model._meta
+        self.org_attname = meta.get_field(schema.organization_field).attname if schema.organization_field else None
+        self.guarded = {meta.get_field(name).attname for name in schema.guarded_fields}
+        self.personal = {f.attname: f.kind for f in meta.concrete_fields if isinstance(f, EncryptedField)}
 
     # --- the pass -------------------------------------------------------------------
 
     def run(self, source) -> ImportReport:
         table = open_table(source)
         self.report.kind, self.report.sheet_name = table.kind, table.sheet_name
-        rows = self._numbered(table.rows(), getattr(table, "first_row", 1))
-        first = [next(rows, None) for _ in range(HEADER_SEARCH_ROWS)]
-        first = [r for r in first if r is not None]
+        rows = enumerate(table.rows(), start=table.first_row)
+        first = list(islice(rows, HEADER_SEARCH_ROWS))
         mapping = find_header(self.schema, first)
         self._use_mapping(mapping)
-        after_header = [r for r in first if r[0] > mapping.header_row]
-        total = max(getattr(table, "total_rows", 0) - mapping.header_row, 0)
-        if self.commit:
-            with transaction.atomic():
-                self._process(self._chain(after_header, rows), mapping, total)
-                if self.all_or_nothing and self.report.errors:
-                    transaction.set_rollback(True)
-                    self.report.created = self.report.updated = 0
-                else:
-                    self.report.committed = True
-        else:
-            self._process(self._chain(after_header, rows), mapping, total)
+        after_header = chain((r for r in first if r[0] > mapping.header_row), rows)
+        total = max(table.total_rows - mapping.header_row, 0)
+        if not self.commit:
+            self._process(after_header, total)
+            return self.report
+        with transaction.atomic():
+            self._process(after_header, total)
+            if self.all_or_nothing and self.report.errors:
+                transaction.set_rollback(True)
+                self.report.created = self.report.updated = 0
+            else:
+                self.report.committed = True
         return self.report
-
-    @staticmethod
-    def _numbered(rows: Iterator[list], first_row: int) -> Iterator[tuple[int, list]]:
-        for offset, row in enumerate(rows):
-            yield first_row + offset, row
-
-    @staticmethod
-    def _chain(head: list, tail: Iterator) -> Iterator:
-        yield from head
-        yield from tail
 
     def _use_mapping(self, mapping: _Mapping) -> None:
         self.report.header_row = mapping.header_row
@@ -259,7 +252,7 @@ class ImportRun:
         }
         self.required = {self.schema.attname(c) for c in mapping.by_index.values() if self.schema.is_required(c)}
 
-    def _process(self, rows: Iterator[tuple[int, list]], mapping: _Mapping, total: int) -> None:
+    def _process(self, rows: Iterator[tuple[int, list]], total: int) -> None:
         batch: list[_Row] = []
         done = 0
         for number, row in rows:
@@ -303,7 +296,7 @@ class ImportRun:
                 failed = True
         if failed:
             return None
-        org_attname = self._org_attname()
+        org_attname = self.org_attname
         if org_attname and org_attname not in values:
             if self.context.organization is None:
                 self._error(number, self.schema.organization_field, "required", "请填写所在单位")
@@ -325,10 +318,6 @@ class ImportRun:
                 return None
             self.seen[key] = number
         return _Row(number, values, key)
-
-    def _org_attname(self) -> str | None:
-        name = self.schema.organization_field
-        return self.schema.model._meta.get_field(name).attname if name else None
 
     def _key_field(self) -> str:
         return self.schema.key_fields[0] if self.schema.key_fields else ""
@@ -375,8 +364,7 @@ class ImportRun:
             self.report.valid_rows += 1
             self.report.unchanged += 1
             return None
-        guarded = {self.schema.model._meta.get_field(n).attname for n in self.schema.guarded_fields}
-        blocked = [n for n in changed if n in guarded]
+        blocked = [n for n in changed if n in self.guarded]
         if blocked and self.context.extra.get("guarded"):
             names = "、".join(self._label_of(n.removesuffix("_id")) for n in blocked)
             self._error(row.number, self._key_field(), "needs_change_request", f"{names}的修改须在系统中提交变更申请")
@@ -396,7 +384,7 @@ class ImportRun:
                     audit.record_many(
                         AuditAction.CREATE,
                         instances,
-                        [_created_changes(i, r) for i, r in zip(instances, new, strict=True)],
+                        [_created_changes(row, self.personal) for row in new],
                         actor=self.actor,
                     )
                 for row, instance, names in changed:
@@ -415,11 +403,10 @@ def _same(old: Any, new: Any) -> bool:
     return old == new
 
 
-def _created_changes(instance, row: _Row) -> dict[str, Any]:
+def _created_changes(row: _Row, personal: dict[str, str]) -> dict[str, Any]:
     """What the audit entry of an imported record shows: its imported values (JSON),
-    personal data masked, and the row it came from."""
+    personal data (``personal``: attname → mask kind) masked, and the row it came from."""
     changes: dict[str, Any] = {"import_row": row.number}
-    personal = {f.attname: f.kind for f in instance._meta.concrete_fields if isinstance(f, EncryptedField)}
     for name, value in row.values.items():
         if name in personal and value:
             value = mask(value, personal[name])
@@ -452,10 +439,10 @@ def run_import(
     commit: bool = False,
     all_or_nothing: bool = False,
     progress: Progress | None = None,
-    actor: Actor | None = None,
 ) -> ImportReport:
-    """Run the pipeline over ``source`` (a path or bytes); see the module docstring."""
-    run = ImportRun(schema, context, commit=commit, all_or_nothing=all_or_nothing, progress=progress, actor=actor)
+    """Run the pipeline over ``source`` (a path or bytes), audited as ``context.user``;
+    see the module docstring."""
+    run = ImportRun(schema, context, commit=commit, all_or_nothing=all_or_nothing, progress=progress)
     token = acting_user.set(context.user if getattr(context.user, "pk", None) else None)
     try:
         return run.run(source)

@@ -6,13 +6,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from rencai.core.exports import xlsx_response
+from rencai.core.forms import bootstrapify
 from rencai.core.imports import jobs
 from rencai.core.imports.schema import context_for
 from rencai.core.models import ImportJob, ImportStatus
@@ -56,9 +56,7 @@ class UploadForm(forms.Form):
             self.fields["organization"].initial = own
         elif editable.count() == 1:
             self.fields["organization"].initial = editable.first()
-        for field in self.fields.values():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
-            field.widget.attrs["class"] = css
+        bootstrapify(self)
 
 
 class ImportUploadView(LoginRequiredMixin, TemplateView):
@@ -181,12 +179,7 @@ class ImportErrorCopyView(LoginRequiredMixin, View):
         report = ImportReport(header_row=job.summary.get("header_row", 0))
         for error in job.errors:
             report.add_error(RowError(**error))
-        content: bytes = write_error_copy(job.file.path, report)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.xlsx"'
-        return response
+        return xlsx_response(write_error_copy(job.file.path, report), f"import-{job.pk}-errors")
 
 
 class ImportJobListView(LoginRequiredMixin, ListView):
@@ -196,7 +189,3 @@ class ImportJobListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return ImportJob.objects.filter(user=self.request.user)
-
-
-def import_url(config) -> str:
-    return reverse("imports:upload", kwargs={"slug": config.slug})

@@ -47,19 +47,30 @@ def insert_rows(
     building model instances (audit entries, career entries of an import)."""
     connection = connections[using]
     fields = [model._meta.get_field(name) for name in attnames]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    if connection.vendor == "postgresql":
+        _copy_rows(connection, model, fields, rows)
+        return
+    table, columns = _table_and_columns(connection, model, fields)
+    marks = ", ".join(["%s"] * len(fields))
+    adapt = [_adapter(f, connection) for f in fields]
+    prepared = [[a(v) if a else v for a, v in zip(adapt, row, strict=True)] for row in rows]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sql = f"COPY {table} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
-            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            adapt = [_adapter(f, connection) for f in fields]
-            prepared = [[a(v) if a else v for a, v in zip(adapt, row, strict=True)] for row in rows]
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", prepared)  # noqa: S608
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", prepared)  # noqa: S608
+
+
+def _table_and_columns(connection, model: type[models.Model], fields: Sequence[models.Field]) -> tuple[str, str]:
+    table = connection.ops.quote_name(model._meta.db_table)
+    return table, ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+
+def _copy_rows(connection, model: type[models.Model], fields: Sequence[models.Field], rows: Iterable[Sequence]) -> None:
+    """``COPY`` rows of database-ready values into ``fields`` of ``model``'s table, with
+    database errors raised as Django's."""
+    table, columns = _table_and_columns(connection, model, fields)
+    sql = f"COPY {table} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _adapter(field: models.Field, connection) -> Callable[[object], object] | None:
@@ -101,9 +112,4 @@ def _copy_objects(model: type[models.Model], objects: Sequence[models.Model], co
         setattr(obj, pk.attname, new_id)
     fields = list(model._meta.concrete_fields)
     getters = [_getter(f, connection) for f in fields]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"COPY {table} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
-    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for obj in objects:
-            copy.write_row([get(obj) for get in getters])
+    _copy_rows(connection, model, fields, ([get(obj) for get in getters] for obj in objects))

@@ -80,10 +80,6 @@ def good_row(serial: int, name: str = "张志强", **changes) -> list:
     return [row[h] for h in HEADERS]
 
 
-def summary_of(report) -> dict:
-    return report.summary()
-
-
 @pytest.fixture
 def office_context(users, dicts):
     return context_for(users["office"], None, TalentSchema())
@@ -205,8 +201,6 @@ def test_unit_from_title_or_org_option(tmp_path, users, dicts, bank, other_bank)
     report = run_import(schema, path, context_for(users["office"], None, schema), commit=True)
     assert report.created == 1 and Talent.objects.get().organization == bank
     untitled = write_roster(tmp_path / "u.xlsx", [good_row(3)], unit_column=False, title="花名册")
-    with open(untitled, "rb"):
-        pass
     liaison_other = context_for(users["liaison"], other_bank, schema)
     refused = run_import(schema, untitled, liaison_other)
     assert {e.code for e in refused.errors} == {"not_permitted"}

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rencai.core.context import Actor
 from rencai.core.imports.pipeline import run_import
 from rencai.core.imports.reading import ImportFileError
 from rencai.core.imports.schema import context_for
@@ -48,7 +47,6 @@ class Command(BaseCommand):
         schema = config.import_schema()
         user = self._user(options["user"])
         context = context_for(user, self._organization(options["org"]), schema)
-        actor = Actor(getattr(user, "pk", None), user.get_username(), getattr(user, "organization_id", None), "", "")
         try:
             report = run_import(
                 schema,
@@ -56,7 +54,6 @@ class Command(BaseCommand):
                 context,
                 commit=options["commit"],
                 all_or_nothing=options["all_or_nothing"],
-                actor=actor,
             )
         except ImportFileError as exc:
             if options["json"]:
