@@ -130,3 +130,39 @@ def make_talent(dicts):
         return talent
 
     return make
+
+
+# --- selections and reviews ------------------------------------------------------------
+
+
+@pytest.fixture
+def rubric(db):
+    from decimal import Decimal
+
+    from rencai.evaluation.models import Criterion, Rubric
+
+    rubric = Rubric.objects.create(name="最强党支部评分细则")
+    for order, name in enumerate(["支部班子强", "运行机制强", "组织生活强", "党员队伍强", "作用发挥强"], start=1):
+        Criterion.objects.create(rubric=rubric, order=order, name=name, max_score=Decimal(20))
+    return rubric
+
+
+@pytest.fixture
+def experts(db, make_talent, region, bank_branch):
+    """A city think tank of eight experts, each with a reviewer account: five at a
+    university, one at 甲银行's branch (recused for 甲银行's applicants), two at a firm."""
+    from datetime import date
+
+    from rencai.talents.models import PoolKind, PoolMembership, TalentPool
+
+    university = Organization.objects.create(name="测试财经大学", kind="university", region=region)
+    firm = Organization.objects.create(name="测试会计师事务所", kind="enterprise", region=region)
+    pool = TalentPool.objects.create(name="市金融专家智库", kind=PoolKind.THINK_TANK)
+    homes = [university] * 5 + [bank_branch] + [firm] * 2
+    talents = []
+    for n, home in enumerate(homes, start=1):
+        account = make_user(f"expert{n}", Role.REVIEWER, home, full_name_override=f"专家{n}")
+        talent = make_talent(f"专家{n}", home, born="19700101", user=account)
+        PoolMembership.objects.create(pool=pool, talent=talent, joined_on=date(2024, 1, 1), specialty="金融")
+        talents.append(talent)
+    return {"pool": pool, "talents": talents, "university": university, "firm": firm}

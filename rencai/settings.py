@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "rencai.accounts",
     "rencai.talents",
     "rencai.services",
+    "rencai.evaluation",
+    "rencai.selections",
 ]
 
 MIDDLEWARE = [
@@ -196,12 +198,12 @@ RENCAI_NAV_SECTIONS = {
     "talents": _("人才信息库"),
     "pools": _("专项人才库"),
     "services": _("分层服务"),
+    "selections": _("评选评审"),
     "orgs": _("机构"),
     "accounts": _("用户与权限"),
 }
 
 RENCAI_NAV_PLANNED = [
-    ("selections", _("评选评审")),
     ("training", _("人才培训")),
     ("returns", _("统计报表")),
     ("projects", _("人才工程")),
@@ -212,6 +214,11 @@ RENCAI_NAV_PLANNED = [
     ("cooperation", _("党建联盟与交流合作")),
     ("dashboards", _("领导驾驶舱")),
 ]
+
+#: The office's name as it signs generated documents (发文机关署名).
+RENCAI_OFFICE_NAME = os.environ.get("RENCAI_OFFICE_NAME", "市地方金融监督管理局")
+#: The shortest publicity period (公示期, days) a selection may set.
+RENCAI_PUBLICITY_MIN_DAYS = int(os.environ.get("RENCAI_PUBLICITY_MIN_DAYS", "7"))
 
 RENCAI_TRUST_X_FORWARDED_FOR = os.environ.get("RENCAI_TRUST_X_FORWARDED_FOR") == "1"
 # Lock-out is per user name: many staff of one bank share one NAT address, and locking the

@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("rencai.accounts.urls")),
     path("talents/", include("rencai.talents.urls")),
     path("imports/", include("rencai.core.imports.urls")),
+    path("evaluation/", include("rencai.evaluation.urls")),
+    path("selections/", include("rencai.selections.urls")),
     path("api/imports/", include("rencai.core.imports.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include((object_urlpatterns(), "objects"))),

@@ -163,6 +163,7 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
             "fields": fields,
             "sections": sections_for(self.config, obj, user),
             "actions": self.config.available_actions(obj, user),
+            "links": self.config.detail_links(obj, user),
             "history": [(entry, self.labelled_changes(entry)) for entry in history],
             "can_edit": editable,
             "can_delete": deletable,
@@ -217,10 +218,10 @@ class ObjectFormView(ObjectViewMixin, TemplateView):
             return self.config.can_create(user)
         return self.config.can_change(user)
 
-    def build_form(self, instance, data=None):
+    def build_form(self, instance, data=None, files=None):
         form_class = self.config.get_form_class(self.request.user, instance)
         initial = self.config.initial_from_query(self.request.GET) if instance is None else None
-        form = form_class(data=data, instance=instance, initial=initial)
+        form = form_class(data=data, files=files, instance=instance, initial=initial)
         self.config.limit_form_choices(form, self.request.user)
         bootstrapify(form)
         if instance is not None:
@@ -233,7 +234,7 @@ class ObjectFormView(ObjectViewMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         instance = self.get_object()
-        form = self.build_form(instance, data=request.POST)
+        form = self.build_form(instance, data=request.POST, files=request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.context(form, instance))
         obj = form.save(commit=False)
@@ -275,7 +276,12 @@ class ObjectDeleteView(ObjectViewMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         try:
-            obj.delete()
+            with transaction.atomic():
+                self.config.before_delete(obj, request.user)
+                obj.delete()
+        except ActionRefused as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
         except ProtectedError:
             messages.error(request, _("“%(object)s”仍被其他记录引用，不能删除。") % {"object": obj})
             return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))

@@ -163,6 +163,9 @@ class ObjectConfig:
     def before_save(self, instance: models.Model, user, creating: bool) -> None:
         """Hook for fields a user does not type (for example the owning organisation)."""
 
+    def before_delete(self, instance: models.Model, user) -> None:
+        """Hook that may refuse a deletion with ActionRefused (for example a record in use)."""
+
     def after_save(self, instance: models.Model, user, creating: bool) -> str | None:
         """Hook run in the same transaction after saving; may return a notice for the user."""
         return None
@@ -171,6 +174,11 @@ class ObjectConfig:
 
     def detail_sections(self, obj: models.Model, user) -> list[Section]:
         """Related tables shown under the fields of a detail page."""
+        return []
+
+    def detail_links(self, obj: models.Model, user) -> list[tuple[str, str]]:
+        """(label, URL) buttons on a detail page leading to the object's own pages (a
+        scoring form, a ranking, a generated document)."""
         return []
 
     def available_actions(self, obj: models.Model, user) -> list[Action]:

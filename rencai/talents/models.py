@@ -269,7 +269,11 @@ class Talent(OrgOwnedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="talent_profile",
-        limit_choices_to={"role": "talent"},
+        limit_choices_to={"role__in": ["talent", "reviewer"]},
+        help_text=_("人才本人的账号；专家智库成员为评审专家账号。"),
+    )
+    has_disciplinary_record = models.BooleanField(
+        _("有违纪记录"), default=False, help_text=_("评选资格审查时核对（无违纪记录）。")
     )
     is_active = models.BooleanField(_("在库"), default=True)
     notes = models.TextField(_("备注"), blank=True)

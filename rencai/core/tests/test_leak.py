@@ -52,6 +52,16 @@ NON_OBJECT_ROUTES = {
     "imports:upload": "upload form; organisations offered are the user's editable ones",
     "imports:template": "an empty template with shared dictionaries",
     "api-import-upload": "upload; organisation checked against the user's editable ones",
+    "selections:vote": "the public vote of a shared campaign: its candidates are public by design",
+}
+#: Pages of one object outside the generic views: walked by test_own_pages_are_scoped.
+OWN_PAGE_ROUTES = {
+    "evaluation:score": "score-sheets",
+    "evaluation:ranking": "reviews",
+    "evaluation:draw-verify": "draws",
+    "selections:results-xlsx": "campaigns",
+    "selections:document": "campaigns",
+    "selections:material-download": "materials",
 }
 #: Routes of one import job: walked by test_import_job_routes_are_private below.
 IMPORT_JOB_ROUTES = {
@@ -66,7 +76,7 @@ IMPORT_JOB_ROUTES = {
     "api-import-cancel",
 }
 #: Reference data every business role reads and only office staff change.
-SHARED = {"dictionary", "pools", "pool-batches", "service-rules"}
+SHARED = {"dictionary", "pools", "pool-batches", "service-rules", "campaigns", "rubrics", "rubric-criteria"}
 OBJECT_ACTIONS = {"list", "export", "create", "detail", "edit", "delete", "action"}
 API_ACTIONS = {"list", "detail", "do"}
 
@@ -84,7 +94,7 @@ def _route_names(resolver=None, prefix="") -> set[str]:
 
 def test_every_route_is_covered():
     slugs = set(registered())
-    covered = set(NON_OBJECT_ROUTES) | IMPORT_JOB_ROUTES
+    covered = set(NON_OBJECT_ROUTES) | IMPORT_JOB_ROUTES | set(OWN_PAGE_ROUTES)
     covered |= {f"objects:{slug}-{action}" for slug in slugs for action in OBJECT_ACTIONS}
     covered |= {f"{slug}-{action}" for slug in slugs for action in API_ACTIONS}
     uncovered = _route_names() - covered
@@ -143,9 +153,77 @@ def foreign(users, other_bank):
             "乙行秘密诉求",
         ),
     }
+    samples.update(selection_samples(users, other_bank, talent))
     missing = set(registered()) - set(samples) - SHARED
     assert not missing, f"declare a foreign sample for {sorted(missing)} in the leak test"
     return samples
+
+
+def selection_samples(users, other_bank, talent) -> dict:
+    """A campaign's and a review's objects belonging to the other bank."""
+    from django.core.files.base import ContentFile
+
+    from rencai.evaluation.models import Declaration, Draw, Review, Reviewer, ReviewItem, Rubric, ScoreSheet
+    from rencai.selections.models import Application, Campaign, CampaignQuota, Material, Objection, UnitAward
+
+    campaign = Campaign.objects.create(
+        name="评选", kind="individual", year=2026, opens_on=date(2026, 1, 1), closes_on=date(2026, 2, 1), quota_total=1
+    )
+    application = Application.objects.create(
+        campaign=campaign,
+        organization=other_bank,
+        talent=talent,
+        route="nomination",
+        subject_name="乙行秘密申报",
+        summary="乙行秘密事迹",
+        submitted_by=users["other_liaison"],
+    )
+    office = users["office"]
+    review = Review.objects.create(
+        title="乙行秘密评审", rubric=Rubric.objects.create(name="细则"), organization=office.organization
+    )
+    item = ReviewItem.objects.create(review=review, label="乙行秘密评审对象", organization=other_bank, talent=talent)
+    draw = Draw.objects.create(review=review, wanted=1, prepared_by=office)
+    seat = Reviewer.objects.create(review=review, draw=draw, talent=talent, position=1, state="active")
+    return {
+        "applications": (application, "乙行秘密事迹"),
+        "campaign-quotas": (
+            CampaignQuota.objects.create(campaign=campaign, organization=other_bank, quota=1),
+            "乙银行济南分行",
+        ),
+        "materials": (
+            Material.objects.create(
+                application=application, kind="乙行秘密材料", file=ContentFile(b"%PDF-1.4", name="m.pdf"), sha256="0"
+            ),
+            "乙行秘密材料",
+        ),
+        "objections": (
+            Objection.objects.create(application=application, filed_by=users["other_liaison"], content="乙行秘密异议"),
+            "乙行秘密申报",
+        ),
+        "unit-awards": (
+            UnitAward.objects.create(
+                campaign=campaign,
+                application=application,
+                organization=other_bank,
+                subject_name="乙行秘密支部",
+                title="最强党支部",
+                awarded_on=date(2026, 1, 1),
+            ),
+            "乙行秘密支部",
+        ),
+        "reviews": (review, "乙行秘密评审"),
+        "review-items": (item, "乙行秘密评审对象"),
+        "draws": (draw, "乙行秘密评审"),
+        "reviewers": (seat, "乙行秘密人才"),
+        "score-sheets": (ScoreSheet.objects.create(item=item, reviewer=seat), "乙行秘密评审对象"),
+        "declarations": (
+            Declaration.objects.create(
+                expert=talent, kind="conflict", related_organization=other_bank, description="乙行秘密声明"
+            ),
+            "乙行秘密声明",
+        ),
+    }
 
 
 def _xlsx_text(content: bytes) -> str:
@@ -190,6 +268,24 @@ def test_no_foreign_object_leaks(users, client_for, foreign, who):
             assert client.post(f"{api}do/{action.name}/").status_code in (403, 404), (slug, action.name)
         after = type(obj).objects.get(pk=obj.pk)
         assert after.version == before and str(after) == str(obj), f"{slug} changed by {who}"
+
+
+@pytest.mark.parametrize("who", ["liaison", "reviewer", "talent"])
+def test_own_pages_are_scoped(users, client_for, foreign, who):
+    """The scoring form, ranking, draw verification, results and material downloads of
+    another institution's or another reviewer's objects answer 403 or 404."""
+    from django.urls import reverse
+
+    client = client_for(who)
+    for name, slug in OWN_PAGE_ROUTES.items():
+        obj, marker = foreign[slug] if slug in foreign else (None, "")
+        if obj is None:
+            from rencai.selections.models import Campaign
+
+            obj = Campaign.objects.get()
+        kwargs = {"pk": obj.pk, **({"kind": "results"} if name == "selections:document" else {})}
+        response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code in (403, 404), (who, name, response.status_code)
 
 
 def test_outside_scope_answers_like_missing(users, client_for, other_bank):

@@ -1,0 +1,23 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from rencai.selections.models import Application, ApplicationState, Campaign, CampaignKind, CampaignState
+
+
+class CampaignFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("年度"))
+    kind = django_filters.ChoiceFilter(choices=CampaignKind.choices, label=_("评选对象"))
+    state = django_filters.ChoiceFilter(choices=CampaignState.choices, label=_("状态"))
+
+    class Meta:
+        model = Campaign
+        fields = ["year", "kind", "state"]
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("评选活动"))
+    state = django_filters.ChoiceFilter(choices=ApplicationState.choices, label=_("状态"))
+
+    class Meta:
+        model = Application
+        fields = ["campaign", "state"]

@@ -1,0 +1,307 @@
+"""What a selection does: check eligibility and quotas, hand eligible applications to the
+review engine, shortlist, take votes and objections, and turn the decision into honours,
+pool entries and unit titles."""
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from rencai.core.actions import ActionRefused
+from rencai.evaluation import services as evaluation
+from rencai.evaluation.draw import years_before
+from rencai.evaluation.models import Review, ReviewItem, ReviewState
+from rencai.selections.models import (
+    Application,
+    ApplicationState,
+    Campaign,
+    CampaignKind,
+    CampaignQuota,
+    CampaignState,
+    Objection,
+    ObjectionState,
+    UnitAward,
+    Vote,
+)
+from rencai.talents.models import EntrySource, Honour, HonourSource, PoolMembership, Talent
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def ineligibility(campaign: Campaign, talent: Talent) -> list[str]:
+    """Every rule of the campaign ``talent`` fails, in Chinese (empty when eligible)."""
+    problems = []
+    if campaign.max_age:
+        if talent.birth_date is None:
+            problems.append(f"{talent.name}未登记出生日期，无法核对“{campaign.max_age}周岁以下”的条件。")
+        else:
+            age = age_on(talent.birth_date, campaign.age_on)
+            if age > campaign.max_age:
+                problems.append(
+                    f"{talent.name}截至{campaign.age_on:%Y年%m月%d日}年满{age}周岁，"
+                    f"不符合“{campaign.max_age}周岁以下”的条件。"
+                )
+    if campaign.min_service_years:
+        day = campaign.closes_on
+        if talent.work_start is None:
+            problems.append(f"{talent.name}未登记参加工作时间，无法核对工作年限。")
+        elif age_on(talent.work_start, day) < campaign.min_service_years:
+            problems.append(f"{talent.name}工作年限不足{campaign.min_service_years}年。")
+    tiers = list(campaign.tiers.all())
+    if tiers and talent.tier_id not in {t.pk for t in tiers}:
+        names = "、".join(t.name for t in tiers)
+        problems.append(f"{talent.name}的人才层级不在本次评选范围（{names}）内。")
+    categories = list(campaign.categories.all())
+    if categories and talent.category_id not in {c.pk for c in categories}:
+        names = "、".join(c.name for c in categories)
+        problems.append(f"{talent.name}的人才类别不在本次评选范围（{names}）内。")
+    if campaign.require_clean_record and talent.has_disciplinary_record:
+        problems.append(f"{talent.name}有违纪记录，不符合申报条件。")
+    if not talent.is_active:
+        problems.append(f"{talent.name}已不在人才库中。")
+    return problems
+
+
+def quota_for(campaign: Campaign, organization) -> CampaignQuota | None:
+    """The quota covering ``organization``: its own, or its head institution's."""
+    quotas = CampaignQuota.objects.filter(campaign=campaign).select_related("organization")
+    covering = [q for q in quotas if organization.path.startswith(q.organization.path)]
+    return max(covering, key=lambda q: len(q.organization.path), default=None)
+
+
+def check_quota(campaign: Campaign, organization, exclude_pk: int | None = None) -> None:
+    quota = quota_for(campaign, organization)
+    if quota is None:
+        if campaign.quotas.exists():
+            raise ActionRefused(f"{organization.name}没有本次评选的推荐名额。")
+        return
+    used = (
+        Application.objects.counted()
+        .filter(campaign=campaign, organization__path__startswith=quota.organization.path)
+        .exclude(pk=exclude_pk)
+        .count()
+    )
+    if used >= quota.quota:
+        raise ActionRefused(
+            f"{quota.organization.name}本次评选的推荐名额为{quota.quota}名，已推荐{used}名，不能再推荐。"
+        )
+
+
+def check_application(application: Application, today: date | None = None) -> None:
+    """Refuse an application that breaks the campaign's dates, rules or quota."""
+    today = today or timezone.localdate()
+    campaign = application.campaign
+    if campaign.state != CampaignState.OPEN:
+        raise ActionRefused(f"“{campaign}”当前不在申报阶段。")
+    if not campaign.opens_on <= today <= campaign.closes_on:
+        raise ActionRefused(f"申报时间为{campaign.opens_on}至{campaign.closes_on}，当前不在申报时间内。")
+    if application.talent_id:
+        problems = ineligibility(campaign, application.talent)
+        if problems:
+            raise ActionRefused(" ".join(problems))
+    if application.route == "nomination":
+        check_quota(campaign, application.organization, exclude_pk=application.pk)
+
+
+def start_review(campaign: Campaign, user) -> Review:
+    """Hand the eligible applications to a new review (experts are drawn next)."""
+    pending = campaign.applications.filter(state__in=[ApplicationState.SUBMITTED, ApplicationState.RETURNED]).count()
+    if pending:
+        raise ActionRefused(f"尚有{pending}份申报未完成资格审查（含退回待修改的），请先处理。")
+    eligible = list(campaign.applications.filter(state=ApplicationState.ELIGIBLE).select_related("talent"))
+    if not eligible:
+        raise ActionRefused("没有通过资格审查的申报，不能进入专家评审。")
+    if campaign.rubric is None:
+        raise ActionRefused("请先为评选活动选择评分细则。")
+    review = Review(
+        title=f"{campaign}专家评审",
+        rubric=campaign.rubric,
+        organization=user.organization,
+        expert_weight=campaign.expert_weight,
+        qualification_weight=campaign.qualification_weight,
+        vote_weight=campaign.vote_weight,
+    )
+    review.full_clean()
+    review.save()
+    for order, application in enumerate(eligible, start=1):
+        item = ReviewItem.objects.create(
+            review=review,
+            label=application.display_name,
+            organization=application.organization,
+            talent=application.talent,
+            order=order,
+        )
+        application.review_item = item
+        application.state = ApplicationState.IN_REVIEW
+        application.version += 1
+        application.save()
+    campaign.review = review
+    return review
+
+
+def require_scoring_finished(campaign: Campaign) -> None:
+    review = campaign.review
+    if review is None or review.state == ReviewState.PREPARING:
+        raise ActionRefused("专家评审尚未开始（请先抽取专家并由监督人签字确认）。")
+    if review.state == ReviewState.SCORING:
+        done, total = evaluation.scoring_progress(review)
+        if done < total:
+            raise ActionRefused(f"尚有{total - done}份评分表未提交。")
+
+
+def count_votes(campaign: Campaign) -> None:
+    """Copy each application's vote count onto its review item."""
+    for application in campaign.applications.filter(review_item__isnull=False).select_related("review_item"):
+        item = application.review_item
+        votes = application.votes.count()
+        if item.votes != votes:
+            item.votes = votes
+            item.version += 1
+            item.save()
+
+
+def shortlist(campaign: Campaign, today: date | None = None) -> list[Application]:
+    """Rank, shortlist the top ``quota_total``, and open the publicity period."""
+    today = today or timezone.localdate()
+    require_scoring_finished(campaign)
+    if campaign.has_public_vote:
+        count_votes(campaign)
+    review = campaign.review
+    if review.state == ReviewState.SCORING:
+        ordered = evaluation.close_review(review)
+    else:
+        ordered = evaluation.store_results(review)
+    by_item = {a.review_item_id: a for a in campaign.applications.filter(review_item__isnull=False)}
+    chosen = []
+    for result in ordered:
+        application = by_item.get(result.item.pk)
+        if application is None:
+            continue
+        application.rank = result.rank
+        application.total_score = result.total
+        selected = result.rank is not None and len(chosen) < campaign.quota_total
+        application.state = ApplicationState.SHORTLISTED if selected else ApplicationState.NOT_SHORTLISTED
+        if selected:
+            chosen.append(application)
+        application.version += 1
+        application.save()
+    campaign.publicity_starts_on = today
+    campaign.publicity_ends_on = today + timedelta(days=campaign.publicity_days - 1)
+    return chosen
+
+
+def cast_vote(application: Application, voter, ip: str, today: date | None = None) -> Vote:
+    """One vote per verified account per day; accounts made after voting opened, and more
+    than the campaign's limit of votes from one address in a day, are refused."""
+    today = today or timezone.localdate()
+    campaign = application.campaign
+    if campaign.state != CampaignState.VOTING:
+        raise ActionRefused("当前不在公众投票阶段。")
+    if application.state != ApplicationState.IN_REVIEW or application.campaign_id != campaign.pk:
+        raise ActionRefused("该申报不在投票范围内。")
+    if not voter.is_active or not voter.last_login:
+        raise ActionRefused("请使用已验证的账号登录后投票。")
+    opened = campaign.review.closed_at if campaign.review and campaign.review.closed_at else None
+    if opened and voter.date_joined > opened:
+        raise ActionRefused("投票开始后注册的账号不能投票。")
+    if application.talent_id and application.talent.user_id == voter.pk:
+        raise ActionRefused("不能给自己投票。")
+    if ip and Vote.objects.filter(campaign=campaign, ip=ip, voted_on=today).count() >= campaign.votes_per_ip_per_day:
+        raise ActionRefused("该网络地址今日投票次数已达上限。")
+    try:
+        with transaction.atomic():
+            return Vote.objects.create(campaign=campaign, application=application, voter=voter, voted_on=today, ip=ip)
+    except IntegrityError:
+        raise ActionRefused("您今天已经投过票了，每个账号每天限投一票。") from None
+
+
+def file_objection(objection: Objection, today: date | None = None) -> None:
+    campaign = objection.application.campaign
+    if not campaign.in_publicity(today):
+        raise ActionRefused("只能在公示期内对入围名单提出异议。")
+    if objection.application.state != ApplicationState.SHORTLISTED:
+        raise ActionRefused("只能对入围公示的对象提出异议。")
+
+
+def handle_objection(objection: Objection, upheld: bool, reason: str) -> None:
+    if objection.state != ObjectionState.OPEN:
+        raise ActionRefused("该异议已处理。")
+    if not reason.strip():
+        raise ActionRefused("请填写处理意见。")
+    objection.state = ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED
+    objection.handling_reason = reason
+    objection.handled_at = timezone.now()
+    objection.version += 1
+    objection.save()
+    if upheld:
+        application = objection.application
+        application.state = ApplicationState.DISQUALIFIED
+        application.reason = f"公示期异议成立：{reason}"
+        application.version += 1
+        application.save()
+
+
+def decide(campaign: Campaign, decided_on: date, document_number: str, today: date | None = None) -> list[Application]:
+    """The final decision: refused while the publicity period runs or an objection is open."""
+    today = today or timezone.localdate()
+    if campaign.publicity_ends_on is None or today <= campaign.publicity_ends_on:
+        raise ActionRefused(f"公示期至{campaign.publicity_ends_on}结束，公示期满后方可作出决定。")
+    open_objections = Objection.objects.filter(application__campaign=campaign, state=ObjectionState.OPEN).count()
+    if open_objections:
+        raise ActionRefused(f"尚有{open_objections}件异议未处理，处理完毕后方可作出决定。")
+    campaign.results_number = document_number
+    campaign.decided_on = decided_on
+    winners = list(
+        campaign.applications.filter(state=ApplicationState.SHORTLISTED).select_related("talent", "organization")
+    )
+    for application in winners:
+        application.state = ApplicationState.WINNER
+        application.version += 1
+        application.save()
+        award(campaign, application)
+    return winners
+
+
+def award(campaign: Campaign, application: Application) -> None:
+    """An honour on the talent's record and a pool entry, or a title for the unit."""
+    reference = f"{campaign}（{campaign.results_number}）" if campaign.results_number else str(campaign)
+    if campaign.kind == CampaignKind.INDIVIDUAL and application.talent_id:
+        Honour.objects.create(
+            talent=application.talent,
+            name=campaign.title_awarded(),
+            level=campaign.honour_level,
+            awarded_by=campaign.awarded_by,
+            awarded_on=campaign.decided_on,
+            source=HonourSource.SELECTION,
+            source_reference=reference[:200],
+        )
+        if campaign.winners_pool_id:
+            enter_pool(campaign, application.talent)
+        return
+    UnitAward.objects.create(
+        campaign=campaign,
+        application=application,
+        organization=application.organization,
+        subject_name=application.subject_name or application.organization.name,
+        title=campaign.title_awarded(),
+        awarded_on=campaign.decided_on,
+        document_number=campaign.results_number,
+    )
+
+
+def enter_pool(campaign: Campaign, talent: Talent) -> None:
+    pool = campaign.winners_pool
+    membership = PoolMembership(
+        pool=pool,
+        talent=talent,
+        source=EntrySource.SELECTION,
+        source_detail=f"{campaign}当选"[:200],
+        joined_on=campaign.decided_on,
+        term_end=years_before(campaign.decided_on, -pool.term_years) if pool.term_years else None,
+    )
+    if membership.overlapping().exists():
+        return
+    membership.full_clean()
+    membership.save()
