@@ -23,6 +23,8 @@ def raw_value(obj: models.Model, name: str):
         return value() if callable(value) else value
     if getattr(field, "choices", None):
         return getattr(obj, f"get_{name}_display")()
+    if field.many_to_many:
+        return "、".join(str(related) for related in getattr(obj, name).all())
     return getattr(obj, name)
 
 

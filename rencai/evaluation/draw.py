@@ -69,10 +69,11 @@ def recusal_reasons(candidate: Candidate, applicants: Iterable[Applicant], today
         name = applicant.organization_name
         if same_institution(candidate.organization_path, applicant.organization_path):
             reasons.append(f"现工作单位与申报单位“{name}”为同一机构")
-        for path, ended in candidate.past_posts:
-            if same_institution(path, applicant.organization_path) and (ended is None or ended >= since):
-                reasons.append(f"近{years}年内曾在申报单位“{name}”工作")
-                break
+        elif any(
+            same_institution(path, applicant.organization_path) and (ended is None or ended >= since)
+            for path, ended in candidate.past_posts
+        ):
+            reasons.append(f"近{years}年内曾在申报单位“{name}”工作")
         if applicant.talent_id is not None and applicant.talent_id in candidate.related_talent_ids:
             reasons.append(f"申报有亲属或利害关系人（{applicant.label}）")
         if applicant.talent_id is not None and applicant.talent_id == candidate.id:

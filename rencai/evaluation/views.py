@@ -23,7 +23,7 @@ from rencai.core.objects import ObjectConfig, Section, register, registered, rel
 from rencai.core.roles import BUSINESS_ROLES, CITYWIDE_READERS, Role, role_of
 from rencai.core.todos import Todo, todo_provider
 from rencai.evaluation import services
-from rencai.evaluation.draw import lot
+from rencai.evaluation.draw import canonical_json, lot
 from rencai.evaluation.filters import ScoreSheetFilter
 from rencai.evaluation.models import (
     Criterion,
@@ -573,7 +573,13 @@ class DrawVerifyView(LoginRequiredMixin, TemplateView):
             response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}.json"'
             return response
         return self.render_to_response(
-            {"draw": draw, "record": record, "checks": services.verify_draw(draw), "order": self.order(draw)}
+            {
+                "draw": draw,
+                "record": record,
+                "parameters_json": canonical_json(draw.parameters),
+                "checks": services.verify_draw(draw),
+                "order": self.order(draw),
+            }
         )
 
     def draw(self) -> Draw:

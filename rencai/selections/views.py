@@ -215,6 +215,10 @@ class CampaignObjects(ObjectConfig):
     change_roles = OFFICE
     actions = CAMPAIGN_WORKFLOW.actions()
 
+    def editable(self, user):
+        """Rules are fixed once applications are being checked."""
+        return super().editable(user).filter(state__in=[CampaignState.DRAFT, CampaignState.OPEN])
+
     def before_save(self, instance, user, creating):
         if not creating and instance.state not in (CampaignState.DRAFT, CampaignState.OPEN):
             raise ActionRefused(_("评选已进入资格审查，不能再修改评选规则。"))
