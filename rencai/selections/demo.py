@@ -2,10 +2,12 @@
 (draw, five reviewers' scores, publicity with an objection, honours), 业务标兵 in expert
 review (the demo account ``expert`` has items to score), and 最强党支部 open for nominations."""
 
+import hashlib
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from rencai.accounts.demo import DEMO_PASSWORD
@@ -24,6 +26,7 @@ from rencai.selections.models import (
     CampaignKind,
     CampaignQuota,
     CampaignState,
+    Material,
     Objection,
 )
 from rencai.talents.models import (
@@ -185,8 +188,45 @@ def _nominate(campaign: Campaign, talents: list[Talent], rng, submitted_by_org: 
         )
         application.full_clean()
         application.save()
+        _attach_materials(application)
         applications.append(application)
     return applications
+
+
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF that any reader opens (the demo's stand-in for a scanned form)."""
+    stream = f"BT /F1 18 Tf 72 760 Td ({title}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _attach_materials(application: Application) -> None:
+    for n, kind in enumerate(application.campaign.material_kinds(), start=1):
+        content = demo_pdf(f"Rencai demo material {application.pk}-{n}")
+        Material.objects.create(
+            application=application,
+            kind=kind,
+            file=ContentFile(content, name=f"material-{application.pk}-{n}.pdf"),
+            file_name=f"{kind}.pdf",
+            file_type="pdf",
+            file_size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
 
 
 def _liaisons() -> dict[int, User]:

@@ -419,8 +419,27 @@ class ApplicationObjects(ObjectConfig):
     change_roles = APPLICANTS
     actions = APPLICATION_WORKFLOW.actions()
 
+    def can_create(self, user) -> bool:
+        """A talent applies for themself, so only with a registered profile."""
+        if role_of(user) == Role.TALENT and not Talent.objects.filter(user=user).exists():
+            return False
+        return super().can_create(user)
+
     def get_form_class(self, user, instance=None):
-        return SelfApplicationForm if role_of(user) == Role.TALENT else ApplicationForm
+        if role_of(user) != Role.TALENT:
+            return ApplicationForm
+        talent = Talent.objects.filter(user=user).first()
+
+        class OwnApplicationForm(SelfApplicationForm):
+            """The applicant is the talent themself, set before the model's checks run."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.talent_id is None:
+                    self.instance.talent = talent
+                    self.instance.organization = talent.organization
+
+        return OwnApplicationForm
 
     def editable(self, user):
         editable = super().editable(user).filter(state__in=[ApplicationState.SUBMITTED, ApplicationState.RETURNED])
@@ -442,10 +461,7 @@ class ApplicationObjects(ObjectConfig):
 
     def before_save(self, instance, user, creating):
         if role_of(user) == Role.TALENT:
-            talent = Talent.objects.filter(user=user).first()
-            if talent is None:
-                raise ActionRefused(_("您的账号未关联人才档案，不能申报。"))
-            instance.talent = talent
+            instance.talent = Talent.objects.get(user=user)
             instance.route = ApplicationRoute.SELF
             if creating and not instance.campaign.allow_self_application:
                 raise ActionRefused(_("本次评选不接受个人自主申报，请通过所在单位推荐。"))

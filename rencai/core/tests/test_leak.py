@@ -11,12 +11,13 @@ from datetime import date
 
 import openpyxl
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from rencai.accounts.models import User
 from rencai.conftest import valid_id_number
 from rencai.core.objects import registered
 from rencai.orgs.models import Department
+from rencai.selections.models import Campaign
 from rencai.services.models import ServiceDuty, ServiceRequest, Visit
 from rencai.talents.models import (
     ChangeRequest,
@@ -274,15 +275,10 @@ def test_no_foreign_object_leaks(users, client_for, foreign, who):
 def test_own_pages_are_scoped(users, client_for, foreign, who):
     """The scoring form, ranking, draw verification, results and material downloads of
     another institution's or another reviewer's objects answer 403 or 404."""
-    from django.urls import reverse
-
     client = client_for(who)
+    campaign = Campaign.objects.get()
     for name, slug in OWN_PAGE_ROUTES.items():
-        obj, marker = foreign[slug] if slug in foreign else (None, "")
-        if obj is None:
-            from rencai.selections.models import Campaign
-
-            obj = Campaign.objects.get()
+        obj = campaign if slug == "campaigns" else foreign[slug][0]
         kwargs = {"pk": obj.pk, **({"kind": "results"} if name == "selections:document" else {})}
         response = client.get(reverse(name, kwargs=kwargs))
         assert response.status_code in (403, 404), (who, name, response.status_code)

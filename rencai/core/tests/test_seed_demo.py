@@ -18,7 +18,33 @@ def test_seed_demo_covers_every_kind_and_role_and_is_repeatable(db):
     assert set(User.objects.values_list("role", flat=True)) == {r for r, _ in User._meta.get_field("role").choices}
     for org in Organization.objects.exclude(credit_code=""):
         org.full_clean()
+    assert_selections_demo()
     counts = (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count()) == counts
     assert User.objects.get(username="office").password.startswith("argon2")
+
+
+def assert_selections_demo() -> None:
+    """One finished selection with honours, one in review, every draw verifiable."""
+    from rencai.evaluation.models import Draw, SheetState
+    from rencai.selections.models import ApplicationState, Campaign, CampaignState
+    from rencai.talents.models import Honour, HonourSource
+
+    states = dict(Campaign.objects.values_list("name", "state"))
+    assert states["最美青年金融工作者"] == CampaignState.DECIDED
+    assert states["金融业务标兵"] == CampaignState.REVIEW
+    finished = Campaign.objects.get(name="最美青年金融工作者")
+    winners = finished.applications.filter(state=ApplicationState.WINNER)
+    assert winners.count() == finished.quota_total
+    honoured = set(Honour.objects.filter(source=HonourSource.SELECTION).values_list("talent_id", flat=True))
+    assert honoured == set(winners.values_list("talent_id", flat=True))
+    assert finished.review.reviewers.filter(state="active").count() == 5
+    assert finished.review.items.filter(sheets__is_outlier=True).exists()
+    expert_sheets = Campaign.objects.get(name="金融业务标兵").review.items.filter(
+        sheets__reviewer__user__username="expert"
+    )
+    assert expert_sheets.filter(sheets__state=SheetState.DRAFT).exists()
+    out = StringIO()
+    call_command("verify_draw", "--all", stdout=out)
+    assert f"已核对 {Draw.objects.count()} 条抽取记录，全部一致" in out.getvalue()

@@ -25,7 +25,7 @@ def test_mean_of_nothing_is_none():
 
 def test_outliers_need_three_scores_and_a_distance_over_the_threshold():
     assert outliers([D(90), D(40)], D(10)) == [False, False]
-    # 40 is 48.33 from the mean of the others (88.33); 90 is 3.5 from (86.67+...)
+    # 40 lies 48.33 from the others' mean (88.33); 90 lies 18.33 from theirs (71.67)
     flags = outliers([D(90), D(88), D(87), D(40)], D(20))
     assert flags == [False, False, False, True]
     assert outliers([D(90), D(88), D(87), D(80)], D(20)) == [False, False, False, False]

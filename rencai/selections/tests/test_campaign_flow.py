@@ -474,3 +474,18 @@ def test_public_vote_one_per_account_per_day(client_for, users, rubric, bank, ot
     act(office, "campaigns", campaign.pk, "start_publicity")
     candidate.refresh_from_db()
     assert candidate.review_item.votes == 2
+
+
+def test_a_talent_applies_themself_when_the_campaign_allows_it(client_for, users, campaign, make_talent, bank_branch):
+    me = young(make_talent, "本人", bank_branch)
+    me.user = users["talent"]
+    me.save()
+    client = client_for("talent")
+    response = client.post("/o/applications/new/", {"campaign": campaign.pk, "summary": "自荐"})
+    assert response.status_code == 200 and "campaign" in response.context["form"].errors  # not open to self-application
+    Campaign.objects.filter(pk=campaign.pk).update(allow_self_application=True)
+    assert client.post("/o/applications/new/", {"campaign": campaign.pk, "summary": "自荐"}).status_code == 302
+    application = Application.objects.get()
+    assert (application.talent, application.route, application.organization) == (me, "self", bank_branch)
+    assert client.get(f"/o/applications/{application.pk}/").status_code == 200
+    assert client_for("other_liaison").get(f"/o/applications/{application.pk}/").status_code == 404

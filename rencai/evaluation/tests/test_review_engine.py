@@ -1,0 +1,167 @@
+"""The review engine against the database: versioned rubrics, recusal from career and
+declarations, aggregation of five reviewers' sheets, and who may open a draw's record."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from rencai.core.actions import ActionRefused
+from rencai.evaluation import services
+from rencai.evaluation.models import (
+    Declaration,
+    Draw,
+    Review,
+    ReviewerState,
+    ReviewItem,
+    ReviewState,
+    Rubric,
+    ScoreSheet,
+)
+from rencai.talents.models import CareerEntry
+
+
+@pytest.fixture
+def review(users, rubric, bank, other_bank, make_talent):
+    review = Review.objects.create(title="测试评审", rubric=rubric, organization=users["office"].organization)
+    applicant = make_talent("申报人甲", bank, born="19950101")
+    ReviewItem.objects.create(review=review, label="甲", organization=bank, talent=applicant, order=1)
+    ReviewItem.objects.create(review=review, label="乙", organization=other_bank, order=2)
+    return review
+
+
+def new_draw(review, users, experts, wanted=5, backups=0) -> Draw:
+    draw = Draw.objects.create(review=review, wanted=wanted, backups=backups, prepared_by=users["office"])
+    draw.pools.set([experts["pool"]])
+    services.prepare_draw(draw)
+    return draw
+
+
+def test_a_rubric_in_use_is_never_edited_in_place(client_for, users, review, rubric):
+    office = client_for("office")
+    before = rubric.version
+    response = office.post(f"/o/rubrics/{rubric.pk}/edit/", {"name": "改名", "_version": rubric.version})
+    assert "已在评审中使用" in response.content.decode()
+    criterion = rubric.criteria.first()
+    response = office.post(
+        f"/o/rubric-criteria/{criterion.pk}/edit/",
+        {
+            "rubric": rubric.pk,
+            "order": 1,
+            "name": "改",
+            "max_score": "30",
+            "weight": "1",
+            "_version": criterion.version,
+        },
+    )
+    assert "已在评审中使用" in response.content.decode()
+    office.post(f"/o/rubric-criteria/{criterion.pk}/delete/")
+    rubric.refresh_from_db()
+    assert (rubric.name, rubric.version, rubric.criteria.count()) == ("最强党支部评分细则", before, 5)
+    office.post(f"/o/rubrics/{rubric.pk}/do/new_version/")
+    copy = Rubric.objects.get(edition=2)
+    assert copy.previous == rubric and copy.name == rubric.name
+    assert list(copy.criteria.values_list("name", "max_score")) == list(
+        rubric.criteria.values_list("name", "max_score")
+    )
+    response = office.post(
+        f"/o/rubrics/{copy.pk}/edit/", {"name": "最强党支部评分细则（修订）", "_version": copy.version}
+    )
+    assert response.status_code == 302
+
+
+def test_career_and_declarations_recuse_in_the_database(users, review, experts, bank, other_bank):
+    university_expert, firm_expert = experts["talents"][0], experts["talents"][6]
+    CareerEntry.objects.create(
+        talent=university_expert,
+        organization=other_bank,
+        organization_name=other_bank.name,
+        start=date(2015, 1, 1),
+        end=timezone.localdate() - timedelta(days=400),
+    )
+    applicant = review.items.get(label="甲").talent
+    Declaration.objects.create(expert=firm_expert, kind="relation", related_talent=applicant, description="配偶")
+    Declaration.objects.create(expert=experts["talents"][1], kind="conflict", review=review, description="曾辅导申报人")
+    draw = new_draw(review, users, experts, wanted=3, backups=1)
+    removed = {r["id"]: " ".join(r["reasons"]) for r in draw.removed}
+    assert "近3年内曾在申报单位“乙银行济南分行”工作" in removed[university_expert.pk]
+    assert "亲属或利害关系人" in removed[firm_expert.pk]
+    assert "本人申报回避本次评审" in removed[experts["talents"][1].pk]
+    assert "同一机构" in removed[experts["talents"][5].pk]
+    assert {c["id"] for c in draw.candidates}.isdisjoint(removed)
+    assert len(draw.candidates) == 4
+
+
+def test_too_few_candidates_after_recusal_is_refused(users, review, experts):
+    draw = Draw.objects.create(review=review, wanted=7, backups=1, prepared_by=users["office"])
+    draw.pools.set([experts["pool"]])
+    with pytest.raises(ActionRefused, match="回避后符合条件的专家只有7人"):
+        services.prepare_draw(draw)
+
+
+def test_five_reviewers_are_trimmed_and_parts_are_weighted(users, review, experts):
+    review.expert_weight, review.qualification_weight = Decimal(80), Decimal(20)
+    review.save()
+    Draw.objects.all().delete()
+    ReviewItem.objects.filter(label="甲").update(qualification_score=Decimal(90))
+    for talent in experts["talents"][:5]:
+        talent.organization = experts["firm"]
+        talent.save()
+    draw = new_draw(review, users, experts, wanted=5)
+    services.execute_draw(draw, users["leader"], "12345")
+    services.sign_draw(draw, users["leader"])
+    criteria = list(review.rubric.criteria.all())
+    item = review.items.get(label="甲")
+    totals = [88, 82, 90, 85, 40]  # trimmed: (82 + 85 + 88) / 3 = 85
+    for reviewer, total in zip(
+        review.reviewers.filter(state=ReviewerState.ACTIVE).order_by("position"), totals, strict=True
+    ):
+        for sheet in ScoreSheet.objects.filter(reviewer=reviewer):
+            per = Decimal(total) / 5
+            services.submit_sheet(sheet, {c.pk: per for c in criteria}, {}, "", final=True)
+    ordered = services.close_review(review)
+    result = next(r for r in ordered if r.item.pk == item.pk)
+    assert result.expert == Decimal("85.00")
+    assert result.total == Decimal("86.00")  # 0.8 × 85 + 0.2 × 90
+    assert [s.total for s in result.outlier_sheets] == [Decimal(40)]  # 86.25 on average from the others
+    item.refresh_from_db()
+    assert (item.expert_score, item.total_score, item.rank) == (Decimal("85.00"), Decimal("86.00"), 1)
+    other = review.items.get(label="乙")
+    other.refresh_from_db()
+    assert other.total_score is None and other.rank is None  # no qualification score: no total
+    assert review.state == ReviewState.CLOSED
+
+
+def test_scores_cannot_be_submitted_incomplete(users, review, experts):
+    for talent in experts["talents"][:3]:
+        talent.organization = experts["firm"]
+        talent.save()
+    draw = new_draw(review, users, experts, wanted=3)
+    services.execute_draw(draw, users["leader"], "12345")
+    services.sign_draw(draw, users["leader"])
+    sheet = ScoreSheet.objects.first()
+    first = review.rubric.criteria.first()
+    with pytest.raises(ActionRefused, match="请填写“运行机制强”的得分"):
+        services.submit_sheet(sheet, {first.pk: Decimal(10)}, {}, "", final=True)
+    services.submit_sheet(sheet, {first.pk: Decimal(10)}, {}, "", final=False)
+    sheet.refresh_from_db()
+    assert sheet.state == "draft" and sheet.total == Decimal(10)
+    with pytest.raises(ActionRefused, match="尚有"):
+        services.close_review(review)
+
+
+def test_the_draw_record_opens_to_everyone_once_the_review_has_ended(client_for, users, review, experts):
+    for talent in experts["talents"][:3]:
+        talent.organization = experts["firm"]
+        talent.save()
+    draw = new_draw(review, users, experts, wanted=3)
+    services.execute_draw(draw, users["leader"], "99999")
+    url = f"/evaluation/draws/{draw.pk}/verify/"
+    assert client_for("liaison").get(url).status_code == 404
+    assert client_for("leader").get(url).status_code == 200
+    Review.objects.filter(pk=review.pk).update(state=ReviewState.CLOSED)
+    page = client_for("liaison").get(url)
+    assert page.status_code == 200 and "不一致" not in page.content.decode()
+    record = client_for("liaison").get(url, {"format": "json"}).json()
+    assert record["seed"] == draw.seed and record["number"] == "99999"
