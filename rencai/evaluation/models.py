@@ -90,18 +90,32 @@ class ReviewState(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
-class Review(OrgOwnedModel):
+class WeightedParts(models.Model):
+    """How a final score is made of its parts, in percent (they add up to 100)."""
+
+    expert_weight = models.DecimalField(_("专家评分权重（%）"), max_digits=5, decimal_places=2, default=Decimal(100))
+    qualification_weight = models.DecimalField(
+        _("资格评审权重（%）"), max_digits=5, decimal_places=2, default=Decimal(0)
+    )
+    vote_weight = models.DecimalField(_("公众投票权重（%）"), max_digits=5, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        abstract = True
+
+    def weights_error(self) -> str | None:
+        total = (self.expert_weight or 0) + (self.qualification_weight or 0) + (self.vote_weight or 0)
+        if total != 100:
+            return _("各部分权重之和须为100%%，现为%(total)s%%。") % {"total": total}
+        return None
+
+
+class Review(OrgOwnedModel, WeightedParts):
     """One round of expert review of a set of items against one rubric; ``organization`` is
     the organiser (the office), so an institution's liaison never sees scores."""
 
     title = models.CharField(_("评审名称"), max_length=150)
     rubric = models.ForeignKey(Rubric, verbose_name=_("评分细则"), on_delete=models.PROTECT, related_name="reviews")
     state = models.CharField(_("状态"), max_length=20, choices=ReviewState.choices, default=ReviewState.PREPARING)
-    expert_weight = models.DecimalField(_("专家评分权重（%）"), max_digits=5, decimal_places=2, default=Decimal(100))
-    qualification_weight = models.DecimalField(
-        _("资格评审权重（%）"), max_digits=5, decimal_places=2, default=Decimal(0)
-    )
-    vote_weight = models.DecimalField(_("公众投票权重（%）"), max_digits=5, decimal_places=2, default=Decimal(0))
     trim_min_reviewers = models.PositiveSmallIntegerField(
         _("去掉最高最低分的最少专家数"), default=5, validators=[MinValueValidator(3)]
     )
@@ -133,9 +147,9 @@ class Review(OrgOwnedModel):
         return queryset.filter(reviewers__user=user, reviewers__state=ReviewerState.ACTIVE).distinct()
 
     def clean(self) -> None:
-        total = (self.expert_weight or 0) + (self.qualification_weight or 0) + (self.vote_weight or 0)
-        if total != 100:
-            raise ValidationError(_("各部分权重之和须为100%%，现为%(total)s%%。") % {"total": total})
+        error = self.weights_error()
+        if error:
+            raise ValidationError(error)
 
 
 class ReviewItem(ScopedModel):

@@ -2,7 +2,6 @@
 materials, public votes, publicity with objections, and the results that flow on."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.core.models import OrgOwnedModel, ScopedModel, ScopedQuerySet
 from rencai.core.roles import CITYWIDE_READERS, role_of
+from rencai.evaluation.models import WeightedParts
 from rencai.talents.models import HonourLevel
 
 
@@ -36,7 +36,7 @@ class CampaignState(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-class Campaign(ScopedModel):
+class Campaign(ScopedModel, WeightedParts):
     """One selection (评选活动): its call, quotas, rules, and where its results go."""
 
     name = models.CharField(_("评选名称"), max_length=150)
@@ -91,11 +91,6 @@ class Campaign(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    expert_weight = models.DecimalField(_("专家评分权重（%）"), max_digits=5, decimal_places=2, default=Decimal(100))
-    qualification_weight = models.DecimalField(
-        _("资格评审权重（%）"), max_digits=5, decimal_places=2, default=Decimal(0)
-    )
-    vote_weight = models.DecimalField(_("公众投票权重（%）"), max_digits=5, decimal_places=2, default=Decimal(0))
     review = models.OneToOneField(
         "evaluation.Review",
         verbose_name=_("专家评审"),
@@ -140,9 +135,8 @@ class Campaign(ScopedModel):
         minimum = settings.RENCAI_PUBLICITY_MIN_DAYS
         if self.publicity_days is not None and self.publicity_days < minimum:
             errors["publicity_days"] = _("公示期不少于%(days)s天。") % {"days": minimum}
-        weights = (self.expert_weight or 0) + (self.qualification_weight or 0) + (self.vote_weight or 0)
-        if weights != 100:
-            errors["expert_weight"] = _("各部分权重之和须为100%%，现为%(total)s%%。") % {"total": weights}
+        if self.weights_error():
+            errors["expert_weight"] = self.weights_error()
         if self.vote_weight and not self.has_public_vote:
             errors["vote_weight"] = _("未设公众投票时，投票权重须为0。")
         if self.kind and self.kind != CampaignKind.INDIVIDUAL and self.allow_self_application:

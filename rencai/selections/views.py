@@ -146,40 +146,6 @@ class CampaignObjects(ObjectConfig):
     slug = "campaigns"
     nav_section = "selections"
     list_columns = ["year", "name", "kind", "state", "opens_on", "closes_on", "quota_total", "publicity_ends_on"]
-    detail_fields = [
-        "name",
-        "kind",
-        "year",
-        "state",
-        "notice_number",
-        "call_notice",
-        "opens_on",
-        "closes_on",
-        "quota_total",
-        "allow_self_application",
-        "max_age",
-        "age_on",
-        "min_service_years",
-        "tiers",
-        "categories",
-        "require_clean_record",
-        "required_materials",
-        "rubric",
-        "expert_weight",
-        "qualification_weight",
-        "vote_weight",
-        "has_public_vote",
-        "publicity_days",
-        "publicity_starts_on",
-        "publicity_ends_on",
-        "honour_name",
-        "honour_level",
-        "awarded_by",
-        "winners_pool",
-        "review",
-        "results_number",
-        "decided_on",
-    ]
     form_fields = [
         "name",
         "kind",
@@ -208,6 +174,16 @@ class CampaignObjects(ObjectConfig):
         "honour_level",
         "awarded_by",
         "winners_pool",
+    ]
+    detail_fields = [
+        *form_fields[:3],
+        "state",
+        *form_fields[3:],
+        "publicity_starts_on",
+        "publicity_ends_on",
+        "review",
+        "results_number",
+        "decided_on",
     ]
     filterset_class = CampaignFilter
     search_fields = ["name"]
