@@ -431,9 +431,20 @@ class ApplicationObjects(ObjectConfig):
         if form.instance.pk:
             campaigns = Campaign.objects.filter(pk=form.instance.campaign_id)
         form.fields["campaign"].queryset = campaigns
+        self.fit_to_campaign(form, campaigns)
         if "organization" in form.fields:
             form.fields["organization"].required = False
             form.fields["organization"].help_text = _("单位、党支部、项目、品牌类评选填写；个人评选按申报人所在单位。")
+
+    def fit_to_campaign(self, form, campaigns) -> None:
+        """Ask for a person in an individual selection and for a named unit otherwise."""
+        chosen = form.data.get("campaign") or form.initial.get("campaign") or form.instance.campaign_id
+        campaign = campaigns.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+        if campaign is None or "talent" not in form.fields:
+            return
+        unused = ("subject_name", "organization") if campaign.is_individual else ("talent",)
+        for name in unused:
+            del form.fields[name]
 
     def before_save(self, instance, user, creating):
         if role_of(user) == Role.TALENT:

@@ -94,6 +94,8 @@ def test_nomination_over_quota_is_refused(client_for, campaign, make_talent, ban
 
 
 def test_ineligible_nominee_is_refused_with_the_rule(client_for, campaign, make_talent, bank):
+    form = client_for("liaison").get(f"/o/applications/new/?campaign={campaign.pk}").context["form"]
+    assert "talent" in form.fields and "subject_name" not in form.fields
     old = make_talent("年长者", bank, born="19800101")
     response = nominate(client_for("liaison"), campaign, old)
     assert "不符合“35周岁以下”的条件" in form_errors(response)
@@ -399,6 +401,8 @@ def test_unit_campaign_gives_the_unit_its_title(client_for, users, rubric, bank,
         state=CampaignState.OPEN,
     )
     office = client_for("office")
+    form = client_for("liaison").get(f"/o/applications/new/?campaign={campaign.pk}").context["form"]
+    assert "talent" not in form.fields and "subject_name" in form.fields
     for client, org, name in (
         (client_for("liaison"), bank, "甲银行第一党支部"),
         (client_for("other_liaison"), other_bank, "乙银行机关党支部"),
