@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rencai.services",
     "rencai.evaluation",
     "rencai.selections",
+    "rencai.training",
 ]
 
 MIDDLEWARE = [
@@ -199,12 +200,12 @@ RENCAI_NAV_SECTIONS = {
     "pools": _("专项人才库"),
     "services": _("分层服务"),
     "selections": _("评选评审"),
+    "training": _("人才培训"),
     "orgs": _("机构"),
     "accounts": _("用户与权限"),
 }
 
 RENCAI_NAV_PLANNED = [
-    ("training", _("人才培训")),
     ("returns", _("统计报表")),
     ("projects", _("人才工程")),
     ("assessment", _("目标考核")),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/", include("rencai.core.imports.urls")),
     path("evaluation/", include("rencai.evaluation.urls")),
     path("selections/", include("rencai.selections.urls")),
+    path("training/", include("rencai.training.urls")),
     path("api/imports/", include("rencai.core.imports.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include((object_urlpatterns(), "objects"))),

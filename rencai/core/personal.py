@@ -59,6 +59,13 @@ def mask(value: str, kind: str) -> str:
     return value[:1] + "*" * max(len(value) - 1, 2)
 
 
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧**娜: enough to recognise oneself, not to expose others."""
+    if len(name) <= 2:
+        return name[:1] + "*" * (len(name) - 1)
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 class EncryptedField(models.TextField):
     """A text field encrypted with AES-GCM; ``kind`` says how to mask it."""
 

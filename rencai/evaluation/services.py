@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rencai.core.actions import ActionRefused
+from rencai.core.personal import mask_name
 from rencai.evaluation import draw as drawing
 from rencai.evaluation.models import (
     Declaration,
@@ -27,14 +28,6 @@ from rencai.evaluation.models import (
 )
 from rencai.evaluation.scoring import Parts, Ranked, outliers, rank, rounded, trimmed_mean, vote_share
 from rencai.talents.models import CareerEntry, PoolMembership, Talent
-
-
-def masked_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧**娜: enough to recognise oneself, not to expose others."""
-    if len(name) <= 2:
-        return name[:1] + "*" * (len(name) - 1)
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
 
 # --- preparing a draw: candidates, recusal, the published list ------------------------
 
@@ -99,14 +92,14 @@ def applicant_facts(review: Review) -> list[drawing.Applicant]:
             organization_path=item.organization.path,
             organization_name=item.organization.name,
             talent_id=item.talent_id,
-            label=masked_name(item.talent.name) if item.talent_id else item.label,
+            label=mask_name(item.talent.name) if item.talent_id else item.label,
         )
         for item in review.items.select_related("organization", "talent")
     ]
 
 
 def public_entry(talent: Talent) -> dict:
-    return {"id": talent.pk, "name": masked_name(talent.name), "organization": talent.organization.name}
+    return {"id": talent.pk, "name": mask_name(talent.name), "organization": talent.organization.name}
 
 
 def prepare_draw(draw: Draw, today: date | None = None) -> None:

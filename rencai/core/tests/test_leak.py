@@ -54,6 +54,12 @@ NON_OBJECT_ROUTES = {
     "imports:template": "an empty template with shared dictionaries",
     "api-import-upload": "upload; organisation checked against the user's editable ones",
     "selections:vote": "the public vote of a shared campaign: its candidates are public by design",
+    "training:checkin": "checks in the user themself, with a signed, expiring token",
+    "training:watch": "the shared video library; progress shown is the user's own",
+    "training:stream": "the shared video library",
+    "training:progress": "reports the user's own progress",
+    "training:certificate-verify": "public check of a certificate by its number, name masked",
+    "training:figures": "figures of the organisations the user may see (tested in training tests)",
 }
 #: Pages of one object outside the generic views: walked by test_own_pages_are_scoped.
 OWN_PAGE_ROUTES = {
@@ -63,6 +69,8 @@ OWN_PAGE_ROUTES = {
     "selections:results-xlsx": "campaigns",
     "selections:document": "campaigns",
     "selections:material-download": "materials",
+    "training:certificate": "enrollments",
+    "training:qr": "training-sessions",
 }
 #: Routes of one import job: walked by test_import_job_routes_are_private below.
 IMPORT_JOB_ROUTES = {
@@ -77,7 +85,21 @@ IMPORT_JOB_ROUTES = {
     "api-import-cancel",
 }
 #: Reference data every business role reads and only office staff change.
-SHARED = {"dictionary", "pools", "pool-batches", "service-rules", "campaigns", "rubrics", "rubric-criteria"}
+SHARED = {
+    "dictionary",
+    "pools",
+    "pool-batches",
+    "service-rules",
+    "campaigns",
+    "rubrics",
+    "rubric-criteria",
+    "hours-rules",
+    "lecturers",
+    "training-programmes",
+    "training-classes",
+    "training-sessions",
+    "videos",
+}
 OBJECT_ACTIONS = {"list", "export", "create", "detail", "edit", "delete", "action"}
 API_ACTIONS = {"list", "detail", "do"}
 
@@ -155,6 +177,7 @@ def foreign(users, other_bank):
         ),
     }
     samples.update(selection_samples(users, other_bank, talent))
+    samples.update(training_samples(users, other_bank, talent))
     missing = set(registered()) - set(samples) - SHARED
     assert not missing, f"declare a foreign sample for {sorted(missing)} in the leak test"
     return samples
@@ -223,6 +246,75 @@ def selection_samples(users, other_bank, talent) -> dict:
                 expert=talent, kind="conflict", related_organization=other_bank, description="乙行秘密声明"
             ),
             "乙行秘密声明",
+        ),
+    }
+
+
+def training_samples(users, other_bank, talent) -> dict:
+    """A class of the office (shared) with the other bank's participant, attendance,
+    progress, feedback and own training."""
+    from datetime import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from rencai.training.models import (
+        Attendance,
+        Enrollment,
+        Feedback,
+        OwnTraining,
+        Session,
+        TrainingClass,
+        TrainingProgramme,
+        Video,
+        WatchProgress,
+    )
+
+    programme = TrainingProgramme.objects.create(name="培训项目")
+    klass = TrainingClass.objects.create(
+        programme=programme,
+        name="第一期",
+        organization=users["office"].organization,
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 3, 2),
+        capacity=10,
+    )
+    at = timezone.make_aware(datetime(2026, 3, 1, 9))
+    session = Session.objects.create(training_class=klass, title="课", starts_at=at, ends_at=at, hours=2)
+    video = Video.objects.create(title="视频", topic="专题", file=ContentFile(b"x", name="v.webm"), duration_seconds=10)
+    enrollment = Enrollment.objects.create(
+        training_class=klass,
+        talent=talent,
+        route="nominated",
+        state="confirmed",
+        requested_by=users["other_liaison"],
+        certificate_number="PX乙行秘密证书",
+    )
+    return {
+        "training-sessions": (session, "课"),
+        "enrollments": (enrollment, "PX乙行秘密证书"),
+        "attendances": (
+            Attendance.objects.create(session=session, talent=talent, method="manual", checked_at=at, hours=2),
+            "乙行秘密人才",
+        ),
+        "watch-progress": (WatchProgress.objects.create(video=video, talent=talent), "乙行秘密人才"),
+        "training-feedback": (
+            Feedback.objects.create(
+                training_class=klass, talent=talent, content_rating=5, lecturer_rating=5, organisation_rating=5
+            ),
+            "乙行秘密人才",
+        ),
+        "own-trainings": (
+            OwnTraining.objects.create(
+                organization=other_bank,
+                title="乙行秘密培训",
+                topic_kind="business",
+                starts_on=date(2026, 1, 1),
+                ends_on=date(2026, 1, 2),
+                participants=10,
+                hours=4,
+            ),
+            "乙行秘密培训",
         ),
     }
 

@@ -1,0 +1,270 @@
+"""What training does: enrol within rules, quotas and capacity (with a waiting list), check
+people in with a signed, minute-by-minute QR code, credit hours, close a class with
+completions and certificates, and credit a video only for what was really watched."""
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from rencai.core.actions import ActionRefused
+from rencai.training.models import (
+    HOLDING,
+    Attendance,
+    CheckMethod,
+    ClassState,
+    Enrollment,
+    EnrolmentRoute,
+    EnrolmentState,
+    Mode,
+    Session,
+    TrainingClass,
+    Video,
+    WatchProgress,
+    credited_hours,
+)
+
+#: A QR code changes every minute and is accepted for this many minutes after it was shown.
+QR_STEP_SECONDS = 60
+QR_GRACE_STEPS = 1
+#: Check-in opens this long before a session and closes this long after it.
+CHECKIN_MARGIN = timedelta(minutes=30)
+#: A video counts as watched at this share of its length.
+WATCHED_SHARE = Decimal("0.9")
+#: Playback may run this much faster than real time (the player's 1.5× plus slack).
+PLAYBACK_ALLOWANCE = Decimal("1.6")
+REPORT_SLACK_SECONDS = 3
+
+
+# --- enrolment --------------------------------------------------------------------------
+
+
+def audience_problems(klass: TrainingClass, talent) -> list[str]:
+    problems = []
+    categories = list(klass.categories.all())
+    if categories and talent.category_id not in {c.pk for c in categories}:
+        problems.append(f"{talent.name}的人才类别不在本班招收范围（{'、'.join(c.name for c in categories)}）内。")
+    tiers = list(klass.tiers.all())
+    if tiers and talent.tier_id not in {t.pk for t in tiers}:
+        problems.append(f"{talent.name}的人才层级不在本班招收范围（{'、'.join(t.name for t in tiers)}）内。")
+    organizations = list(klass.audience_organizations.all())
+    if organizations and not any(talent.organization.path.startswith(o.path) for o in organizations):
+        problems.append(f"本班只招收{'、'.join(o.name for o in organizations)}的人员。")
+    return problems
+
+
+def head_institution_path(organization) -> str:
+    return organization.path.split("/")[0] + "/"
+
+
+def check_quota(klass: TrainingClass, talent) -> None:
+    if not klass.quota_per_organization:
+        return
+    head = head_institution_path(talent.organization)
+    used = klass.enrollments.filter(
+        state__in=HOLDING, route=EnrolmentRoute.NOMINATED, talent__organization__path__startswith=head
+    ).count()
+    if used >= klass.quota_per_organization:
+        raise ActionRefused(f"每个单位可推荐{klass.quota_per_organization}人，本单位已推荐{used}人。")
+
+
+def enrolment_state(klass: TrainingClass, talent, route: str) -> str:
+    """The state a new enrolment starts in (a place, or the waiting list when the class is
+    full), or ActionRefused when the rules, the quota or a duplicate forbid it."""
+    if klass.state != ClassState.OPEN:
+        raise ActionRefused(f"“{klass}”当前不在报名阶段。")
+    if route == EnrolmentRoute.SELF and not klass.self_enrolment:
+        raise ActionRefused("本班不接受自主报名，请通过所在单位推荐。")
+    problems = audience_problems(klass, talent)
+    if problems:
+        raise ActionRefused(" ".join(problems))
+    if klass.enrollments.filter(talent=talent).exclude(state=EnrolmentState.WITHDRAWN).exists():
+        raise ActionRefused(f"{talent.name}已报名本班。")
+    if route == EnrolmentRoute.NOMINATED:
+        check_quota(klass, talent)
+    full = klass.enrollments.filter(state__in=HOLDING).count() >= klass.capacity
+    return EnrolmentState.WAITLISTED if full else EnrolmentState.PENDING
+
+
+def enrol(klass: TrainingClass, talent, user, route: str) -> Enrollment:
+    state = enrolment_state(klass, talent, route)
+    return Enrollment.objects.create(training_class=klass, talent=talent, route=route, state=state, requested_by=user)
+
+
+def confirm(enrollment: Enrollment) -> None:
+    klass = enrollment.training_class
+    confirmed = klass.enrollments.filter(state=EnrolmentState.CONFIRMED).exclude(pk=enrollment.pk).count()
+    if confirmed >= klass.capacity:
+        raise ActionRefused(f"本班名额{klass.capacity}人已满，不能再确认；可先让他人退出。")
+    enrollment.state = EnrolmentState.CONFIRMED
+    enrollment.confirmed_at = timezone.now()
+
+
+def withdraw(enrollment: Enrollment) -> Enrollment | None:
+    """Leave the class; the first on the waiting list moves up. Returns who moved up."""
+    held_place = enrollment.state in HOLDING
+    enrollment.state = EnrolmentState.WITHDRAWN
+    enrollment.withdrawn_at = timezone.now()
+    if not held_place:
+        return None
+    waiting = (
+        enrollment.training_class.enrollments.filter(state=EnrolmentState.WAITLISTED)
+        .exclude(pk=enrollment.pk)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if waiting is not None:
+        waiting.state = EnrolmentState.PENDING
+        waiting.version += 1
+        waiting.save()
+    return waiting
+
+
+def waiting_position(enrollment: Enrollment) -> int:
+    return enrollment.training_class.enrollments.filter(
+        state=EnrolmentState.WAITLISTED, created_at__lte=enrollment.created_at
+    ).count()
+
+
+# --- QR check-in -------------------------------------------------------------------------
+
+
+def _qr_key() -> bytes:
+    return hashlib.sha256(f"rencai-checkin:{settings.SECRET_KEY}".encode()).digest()
+
+
+def qr_step(at: datetime | None = None) -> int:
+    return int((at or timezone.now()).timestamp()) // QR_STEP_SECONDS
+
+
+def qr_token(session_id: int, step: int) -> str:
+    message = f"{session_id}:{step}".encode()
+    return hmac.new(_qr_key(), message, hashlib.sha256).hexdigest()[:20]
+
+
+def qr_path(session: Session, at: datetime | None = None) -> str:
+    step = qr_step(at)
+    return f"/training/checkin/{session.pk}/{step}/{qr_token(session.pk, step)}/"
+
+
+def check_qr(session_id: int, step: int, token: str, at: datetime | None = None) -> None:
+    """Refuse a forged or expired code."""
+    if not hmac.compare_digest(qr_token(session_id, step), token):
+        raise ActionRefused("签到码无效，请扫描现场大屏上的二维码。")
+    now = qr_step(at)
+    if step > now or now - step > QR_GRACE_STEPS:
+        raise ActionRefused("签到码已过期（二维码每分钟更新），请重新扫描现场大屏上的二维码。")
+
+
+def check_in(session: Session, talent, method: str, at: datetime | None = None, note: str = "") -> Attendance:
+    """Mark ``talent`` present at ``session``; only a confirmed participant may be."""
+    attendance = prepare_attendance(session, talent, method, at, note)
+    attendance.save()
+    return attendance
+
+
+def prepare_attendance(session: Session, talent, method: str, at: datetime | None = None, note: str = "") -> Attendance:
+    """An unsaved attendance, or ActionRefused (not enrolled, outside the session, twice)."""
+    at = at or timezone.now()
+    enrollment = session.training_class.enrollments.filter(talent=talent).first()
+    if enrollment is None or enrollment.state != EnrolmentState.CONFIRMED:
+        raise ActionRefused(f"{talent.name}未报名或报名未确认，不能在“{session.training_class}”签到。")
+    if method == CheckMethod.QR and not session.starts_at - CHECKIN_MARGIN <= at <= session.ends_at + CHECKIN_MARGIN:
+        raise ActionRefused("不在本课程的签到时间内（开课前30分钟至下课后30分钟）。")
+    existing = Attendance.objects.filter(session=session, talent=talent).first()
+    if existing is not None:
+        raise ActionRefused(f"{talent.name}已于{timezone.localtime(existing.checked_at):%H:%M}签到。")
+    return Attendance(
+        session=session,
+        talent=talent,
+        method=method,
+        checked_at=at,
+        hours=credited_hours(session.mode, session.hours),
+        note=note,
+    )
+
+
+def update_enrollment(enrollment: Enrollment) -> None:
+    """Hours and completion of one participant from their attendance."""
+    klass = enrollment.training_class
+    sessions = klass.sessions.count()
+    attended = Attendance.objects.filter(session__training_class=klass, talent=enrollment.talent)
+    hours = attended.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    completed = bool(sessions) and attended.count() * 100 >= klass.completion_percent * sessions
+    if (enrollment.hours, enrollment.completed) != (hours, completed):
+        enrollment.hours, enrollment.completed = hours, completed
+        enrollment.version += 1
+        enrollment.save()
+
+
+def finish_class(klass: TrainingClass, on=None) -> int:
+    """Close the class: completions settled and certificates numbered. Returns how many
+    certificates were issued."""
+    on = on or timezone.localdate()
+    issued = 0
+    for number, enrollment in enumerate(
+        klass.enrollments.filter(state=EnrolmentState.CONFIRMED).select_related("talent").order_by("pk"), start=1
+    ):
+        update_enrollment(enrollment)
+        enrollment.refresh_from_db()
+        if enrollment.completed and not enrollment.certificate_number:
+            enrollment.certificate_number = f"PX{klass.starts_on:%Y}{klass.pk:04d}{number:04d}"
+            enrollment.certificate_issued_on = on
+            enrollment.version += 1
+            enrollment.save()
+            issued += 1
+    return issued
+
+
+# --- video progress ----------------------------------------------------------------------
+
+
+def _mark(seen: bytes, start: int, end: int, length: int) -> bytes:
+    bits = bytearray(seen.ljust((length + 7) // 8, b"\0"))
+    for second in range(max(start, 0), min(end, length)):
+        bits[second // 8] |= 1 << (second % 8)
+    return bytes(bits)
+
+
+def _count(seen: bytes) -> int:
+    return sum(bin(byte).count("1") for byte in seen)
+
+
+def report_progress(progress: WatchProgress, start: int, end: int, at: datetime | None = None) -> bool:
+    """Record that the player played ``start``–``end`` (seconds) since its last report.
+
+    A span longer than the wall-clock time since the last report allows (at 1.5× speed) is
+    refused and nothing is counted: a page cannot claim more than was watched. Returns
+    whether hours were credited by this report."""
+    at = at or timezone.now()
+    video = progress.video
+    if start < 0 or end < start or end > video.duration_seconds + REPORT_SLACK_SECONDS:
+        raise ActionRefused("上报的观看进度无效。")
+    span = end - start
+    if span:
+        if progress.last_report_at is None:
+            raise ActionRefused("请从播放器开始观看后再上报进度。")
+        elapsed = Decimal((at - progress.last_report_at).total_seconds())
+        if Decimal(span) > elapsed * PLAYBACK_ALLOWANCE + REPORT_SLACK_SECONDS:
+            raise ActionRefused("上报的观看进度超过了实际观看时间，本次不计入。")
+    progress.seen = _mark(bytes(progress.seen or b""), start, end, video.duration_seconds)
+    progress.seen_seconds = _count(progress.seen)
+    progress.position = min(end, video.duration_seconds)
+    progress.last_position = progress.position
+    progress.last_report_at = at
+    credited = False
+    if progress.credited_on is None and progress.seen_seconds >= video.duration_seconds * WATCHED_SHARE:
+        progress.credited_on = timezone.localdate()
+        progress.hours = credited_hours(Mode.VIDEO, video.hours)
+        credited = True
+    progress.save()
+    return credited
+
+
+def progress_for(video: Video, talent) -> WatchProgress:
+    progress, _ = WatchProgress.objects.get_or_create(video=video, talent=talent)
+    return progress

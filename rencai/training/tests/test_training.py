@@ -1,0 +1,371 @@
+"""Training: enrolment rules, the signed QR check-in, hours, completion and certificates,
+real watch progress, imports, and figures that match the data."""
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from docx import Document
+
+from rencai.conftest import make_user, verified_client
+from rencai.core.actions import ActionRefused
+from rencai.core.imports.pipeline import run_import
+from rencai.core.imports.schema import context_for
+from rencai.core.roles import Role
+from rencai.training import figures, services
+from rencai.training.imports import AttendanceSchema, OwnTrainingSchema
+from rencai.training.models import (
+    Attendance,
+    ClassState,
+    Enrollment,
+    EnrolmentState,
+    HoursRule,
+    OwnTraining,
+    Session,
+    TrainingClass,
+    TrainingProgramme,
+    Video,
+)
+
+SAMPLE_VIDEO = Path(__file__).resolve().parents[1] / "media" / "lecture-sample.webm"
+
+
+@pytest.fixture
+def klass(users, office_org):
+    programme = TrainingProgramme.objects.create(name="金融人才素质提升专题培训班")
+    klass = TrainingClass.objects.create(
+        programme=programme,
+        name="第一期",
+        organization=office_org,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=1),
+        capacity=2,
+        quota_per_organization=2,
+        self_enrolment=True,
+        completion_percent=50,
+        state=ClassState.OPEN,
+    )
+    now = timezone.now()
+    for n in range(2):
+        Session.objects.create(
+            training_class=klass,
+            title=f"第{n + 1}讲",
+            starts_at=now - timedelta(minutes=10) + timedelta(days=n),
+            ends_at=now + timedelta(hours=2) + timedelta(days=n),
+            hours=Decimal(3),
+        )
+    HoursRule.objects.create(mode="face", factor=Decimal(1))
+    HoursRule.objects.create(mode="video", factor=Decimal("0.5"))
+    return klass
+
+
+@pytest.fixture
+def trainee(users, make_talent, bank_branch):
+    talent = make_talent("学员甲", bank_branch)
+    talent.user = users["talent"]
+    talent.save()
+    return talent
+
+
+def confirmed(klass, talent, user):
+    enrollment = services.enrol(klass, talent, user, "nominated")
+    services.confirm(enrollment)
+    enrollment.save()
+    return enrollment
+
+
+def test_capacity_fills_then_the_waiting_list_moves_up(users, klass, make_talent, bank, other_bank):
+    liaison = users["liaison"]
+    first = services.enrol(klass, make_talent("甲一", bank), liaison, "nominated")
+    second = services.enrol(klass, make_talent("甲二", bank), liaison, "nominated")
+    with pytest.raises(ActionRefused, match="每个单位可推荐2人，本单位已推荐2人"):
+        services.enrol(klass, make_talent("甲三", bank), liaison, "nominated")
+    waiting = services.enrol(klass, make_talent("乙一", other_bank), users["other_liaison"], "nominated")
+    assert (first.state, second.state, waiting.state) == ("pending", "pending", "waitlisted")
+    assert services.waiting_position(waiting) == 1
+    for enrollment in (first, second):
+        services.confirm(enrollment)
+        enrollment.save()
+    with pytest.raises(ActionRefused, match="名额2人已满"):
+        services.confirm(waiting)
+    moved = services.withdraw(first)
+    first.save()
+    assert moved == waiting
+    waiting.refresh_from_db()
+    assert waiting.state == EnrolmentState.PENDING
+
+
+def test_audience_rules_refuse_with_the_rule(users, klass, make_talent, bank, other_bank, dicts):
+    klass.audience_organizations.set([bank])
+    klass.tiers.set([dicts["LJ"]])
+    with pytest.raises(ActionRefused) as refused:
+        services.enrol(klass, make_talent("乙员工", other_bank), users["other_liaison"], "nominated")
+    assert "只招收甲银行济南分行" in str(refused.value) and "人才层级不在本班招收范围（领军人才）" in str(refused.value)
+
+
+def test_the_qr_link_checks_in_only_the_enrolled_and_only_while_fresh(
+    client_for, users, klass, trainee, make_talent, bank
+):
+    session = klass.sessions.order_by("starts_at").first()
+    client = client_for("talent")
+    path = services.qr_path(session)
+    not_enrolled = client.get(path)
+    assert not_enrolled.status_code == 400 and "未报名或报名未确认" in not_enrolled.content.decode()
+    confirmed(klass, trainee, users["office"])
+    forged = path.rsplit("/", 2)[0] + "/0123456789abcdef0123/"
+    assert "签到码无效" in client.get(forged).content.decode()
+    old_step = services.qr_step() - 2
+    expired = f"/training/checkin/{session.pk}/{old_step}/{services.qr_token(session.pk, old_step)}/"
+    assert "签到码已过期" in client.get(expired).content.decode()
+    assert not Attendance.objects.exists()
+    done = client.get(path)
+    assert done.status_code == 200 and "签到成功" in done.content.decode()
+    attendance = Attendance.objects.get()
+    assert (attendance.method, attendance.hours) == ("qr", Decimal("3.0"))
+    assert "已于" in client.get(path).content.decode()
+    enrollment = Enrollment.objects.get(talent=trainee)
+    assert (enrollment.hours, enrollment.completed) == (Decimal("3.0"), True)  # 1 of 2 sessions, 50% required
+    other = make_talent("代签者", bank)
+    proxy = make_user("proxy", Role.TALENT, bank)
+    other.user = proxy
+    other.save()
+    assert "未报名或报名未确认" in verified_client(proxy).get(path).content.decode()
+
+
+def test_the_qr_page_shows_a_code_that_changes_each_minute(client_for, klass):
+    session = klass.sessions.first()
+    page = client_for("office").get(f"/training/sessions/{session.pk}/qr/")
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+    now = timezone.now()
+    assert services.qr_path(session, now) != services.qr_path(session, now + timedelta(minutes=1))
+    assert client_for("liaison").get(f"/training/sessions/{session.pk}/qr/").status_code == 403
+
+
+def test_finishing_issues_certificates_that_anyone_can_verify(client_for, users, klass, trainee, make_talent, bank):
+    enrollment = confirmed(klass, trainee, users["office"])
+    absent = confirmed(klass, make_talent("缺勤者", bank), users["office"])
+    services.check_in(klass.sessions.first(), trainee, "manual")
+    response = client_for("office").post(f"/o/training-classes/{klass.pk}/do/finish/")
+    assert response.status_code == 302
+    enrollment.refresh_from_db()
+    absent.refresh_from_db()
+    assert enrollment.certificate_number.startswith("PX") and not absent.certificate_number
+    certificate = client_for("talent").get(f"/training/enrollments/{enrollment.pk}/certificate.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(certificate.content)).paragraphs)
+    assert "学员甲同志" in text and enrollment.certificate_number in text and "3.0学时" in text
+    public = client_for("other_liaison").get(f"/training/certificates/{enrollment.certificate_number}/")
+    anonymous = Client().get(f"/training/certificates/{enrollment.certificate_number}/")
+    assert (
+        anonymous.status_code == 200
+        and "证书有效" in anonymous.content.decode()
+        and "学*甲" in anonymous.content.decode()
+    )
+    assert public.status_code == 200
+    assert Client().get("/training/certificates/PX000000/").status_code == 404
+    assert client_for("other_liaison").get(f"/training/enrollments/{enrollment.pk}/certificate.docx").status_code == 404
+
+
+def test_only_videos_are_accepted_and_they_stream_with_ranges(client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    office = client_for("office")
+    data = {
+        "title": "人才管理讲堂第一讲",
+        "topic": "人才管理",
+        "duration_seconds": 12,
+        "hours": "1",
+        "is_published": "on",
+    }
+    fake = office.post("/o/videos/new/", {**data, "file": SimpleUploadedFile("讲座.mp4", b"MZ" + b"\0" * 100)})
+    assert "不是视频" in fake.content.decode() and not Video.objects.exists()
+    real = office.post("/o/videos/new/", {**data, "file": SimpleUploadedFile("讲座.webm", SAMPLE_VIDEO.read_bytes())})
+    assert real.status_code == 302
+    video = Video.objects.get()
+    assert (video.content_type, video.file_size) == ("video/webm", SAMPLE_VIDEO.stat().st_size)
+    part = client_for("talent").get(f"/training/videos/{video.pk}/stream/", HTTP_RANGE="bytes=0-99")
+    assert part.status_code == 206 and b"".join(part.streaming_content) == SAMPLE_VIDEO.read_bytes()[:100]
+
+
+def make_video(tmp_path, settings, duration=100) -> Video:
+    settings.MEDIA_ROOT = str(tmp_path)
+    return Video.objects.create(
+        title="讲堂", topic="人才管理", file=ContentFile(b"\x1a\x45\xdf\xa3", name="v.webm"), duration_seconds=duration
+    )
+
+
+def test_progress_that_jumps_ahead_is_refused_and_nothing_is_credited(users, trainee, klass, tmp_path, settings):
+    video = make_video(tmp_path, settings)
+    progress = services.progress_for(video, trainee)
+    start = timezone.now()
+    services.report_progress(progress, 0, 0, at=start)
+    with pytest.raises(ActionRefused, match="超过了实际观看时间"):
+        services.report_progress(progress, 0, 100, at=start + timedelta(seconds=10))
+    progress.refresh_from_db()
+    assert (progress.seen_seconds, progress.credited_on) == (0, None)
+
+
+def test_real_watching_is_credited_once_at_ninety_percent(users, trainee, klass, tmp_path, settings):
+    video = make_video(tmp_path, settings)
+    progress = services.progress_for(video, trainee)
+    at = timezone.now()
+    services.report_progress(progress, 0, 0, at=at)
+    credited = []
+    for second in range(10, 90, 10):  # 0–80 watched in real time
+        at += timedelta(seconds=10)
+        credited.append(services.report_progress(progress, second - 10, second, at=at))
+    assert progress.seen_seconds == 80 and not any(credited)
+    at += timedelta(seconds=10)
+    services.report_progress(progress, 80, 80, at=at)  # a seek back and forth adds nothing
+    assert progress.seen_seconds == 80 and progress.credited_on is None
+    at += timedelta(seconds=10)
+    assert services.report_progress(progress, 80, 90, at=at) is True
+    assert progress.hours == Decimal("0.5")  # 1 hour of video × the video rule 0.5
+    at += timedelta(seconds=10)
+    assert services.report_progress(progress, 90, 100, at=at) is False
+    assert progress.position == 100
+
+
+def test_the_progress_endpoint_speaks_for_the_talent_only(client_for, users, trainee, tmp_path, settings):
+    video = make_video(tmp_path, settings)
+    url = f"/training/videos/{video.pk}/progress/"
+    client = client_for("talent")
+    assert client.post(url, {"from": 0, "to": 0}, content_type="application/json").status_code == 200
+    jump = client.post(url, {"from": 0, "to": 95}, content_type="application/json")
+    assert jump.status_code == 409 and "超过了实际观看时间" in jump.json()["error"]
+    assert client_for("liaison").post(url, {"from": 0, "to": 0}, content_type="application/json").status_code == 403
+    page = client.get(f"/training/videos/{video.pk}/watch/")
+    assert page.status_code == 200 and 'id="player"' in page.content.decode()
+
+
+def write_sheet(path, headers, rows) -> str:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return str(path)
+
+
+def test_institutions_report_their_own_training_by_import(users, bank, tmp_path):
+    path = write_sheet(
+        tmp_path / "自办培训.xlsx",
+        ["培训名称", "培训类别", "开始日期", "结束日期", "期数", "参训人次", "人均学时"],
+        [
+            ["客户经理业务培训", "业务培训", "2026-03-02", "2026-03-04", 2, 86, 16],
+            ["中层管理人员培训", "管理培训", "2026-04-10", "2026-04-09", 1, 30, 8],
+        ],
+    )
+    schema = OwnTrainingSchema()
+    report = run_import(schema, path, context_for(users["liaison"], bank, schema), commit=True)
+    assert report.summary()["valid_rows"] == 1
+    assert report.errors[0].row == 3 and "结束日期不能早于开始日期" in report.errors[0].message
+    own = OwnTraining.objects.get()
+    assert (own.organization, own.sessions, own.participants, own.hours) == (bank, 2, 86, Decimal(16))
+    again = run_import(schema, path, context_for(users["liaison"], bank, schema), commit=True)
+    assert again.summary()["unchanged"] == 1 and OwnTraining.objects.count() == 1
+
+
+def test_an_attendance_sheet_checks_in_the_enrolled(users, klass, trainee, make_talent, bank, tmp_path):
+    confirmed(klass, trainee, users["office"])
+    stranger = make_talent("未报名者", bank)
+    session = klass.sessions.first()
+    path = write_sheet(
+        tmp_path / "签到表.xlsx",
+        ["课程编号", "身份证号码"],
+        [
+            [str(session.pk), trainee.id_number],
+            [str(session.pk), stranger.id_number],
+            [str(session.pk), "370102199001011230"],
+        ],
+    )
+    schema = AttendanceSchema()
+    report = run_import(schema, path, context_for(users["office"], None, schema), commit=True)
+    messages = [e.message for e in report.errors]
+    assert report.summary()["valid_rows"] == 1 and any("未报名本班" in m for m in messages)
+    assert any("校验位" in m for m in messages)
+    attendance = Attendance.objects.get()
+    assert (attendance.talent, attendance.method) == (trainee, "import")
+    assert Enrollment.objects.get(talent=trainee).hours == Decimal("3.0")
+
+
+def test_figures_match_the_data_and_the_sentence(
+    client_for, users, klass, trainee, bank, other_bank, tmp_path, settings
+):
+    confirmed(klass, trainee, users["office"])
+    for session in klass.sessions.all():
+        services.check_in(session, trainee, "manual")
+    year = timezone.localdate().year
+    OwnTraining.objects.create(
+        organization=bank,
+        title="业务培训",
+        topic_kind="business",
+        starts_on=date(year, 1, 5),
+        ends_on=date(year, 1, 6),
+        sessions=3,
+        participants=120,
+        hours=Decimal(8),
+    )
+    OwnTraining.objects.create(
+        organization=other_bank,
+        title="管理培训",
+        topic_kind="management",
+        starts_on=date(year, 2, 5),
+        ends_on=date(year, 2, 6),
+        sessions=1,
+        participants=40,
+        hours=Decimal(4),
+    )
+    OwnTraining.objects.create(
+        organization=other_bank,
+        title="去年的培训",
+        topic_kind="management",
+        starts_on=date(year - 1, 2, 5),
+        ends_on=date(year - 1, 2, 6),
+        sessions=9,
+        participants=900,
+        hours=Decimal(4),
+    )
+    table = figures.by_institution(users["office"], figures.Period(date(year, 1, 1), date(year, 12, 31)))
+    by_name = {r.organization.name: r for r in table.rows}
+    bank_row = by_name["甲银行济南分行"]
+    assert (bank_row.registered, bank_row.office_participants, bank_row.own_classes, bank_row.own_participants) == (
+        1,
+        1,
+        3,
+        120,
+    )
+    assert bank_row.hours == Decimal("966.0")  # 6 hours in class + 120 × 8
+    assert bank_row.coverage == Decimal("100.0")
+    assert table.total.own_participants == 160 and table.total.own_classes == 4
+    sentence = figures.city_sentence(table)
+    assert "2家金融机构组织各类人才工作培训共计4期，培训人员160人次" in sentence
+    assert "举办培训班1期，参训1人次" in sentence
+    liaison_page = client_for("liaison").get("/training/figures/")
+    assert "乙银行" not in liaison_page.content.decode() and "甲银行济南分行" in liaison_page.content.decode()
+    export = client_for("office").get("/training/figures/", {"year": year, "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "单位" and rows[-1][0] == "合计" and rows[-1][5] == "160"
+
+
+def test_the_talents_profile_shows_their_training(client_for, users, klass, trainee):
+    confirmed(klass, trainee, users["office"])
+    services.check_in(klass.sessions.first(), trainee, "manual")
+    page = client_for("talent").get(f"/o/talents/{trainee.pk}/").content.decode()
+    assert "培训经历" in page and "金融人才素质提升专题培训班 第一期" in page and "累计学时：3.0" in page
+
+
+def test_feedback_once_per_participant_with_averages(client_for, users, klass, trainee):
+    confirmed(klass, trainee, users["office"])
+    client = client_for("talent")
+    data = {"training_class": klass.pk, "content_rating": 5, "lecturer_rating": 4, "organisation_rating": 3}
+    assert client.post("/o/training-feedback/new/", data).status_code == 302
+    assert "已评价过本班" in client.post("/o/training-feedback/new/", data).content.decode()
+    assert figures.class_ratings(klass) == {"content": 5.0, "lecturer": 4.0, "organisation": 3.0, "n": 1}
