@@ -13,6 +13,17 @@ from rencai.orgs.models import Organization, OrganizationKind
 from rencai.talents.models import Talent
 from rencai.training.models import Enrollment, Feedback, OwnTraining, TrainingClass, WatchProgress
 
+#: Kinds of organisation counted as 金融机构 in the sentence officials write.
+FINANCIAL_KINDS = frozenset(
+    {
+        OrganizationKind.BANK,
+        OrganizationKind.SECURITIES,
+        OrganizationKind.FUTURES,
+        OrganizationKind.INSURANCE,
+        OrganizationKind.FINTECH,
+        OrganizationKind.LOCAL_FINANCIAL,
+    }
+)
 HEADERS = [
     "单位",
     "机构类型",
@@ -179,14 +190,25 @@ def rows(table: Table) -> list[list]:
     return [*(cells(r, r.organization.get_kind_display()) for r in table.rows), cells(table.total, "")]
 
 
+def _own_training(rows: list[Row]) -> tuple[int, int, int]:
+    """(organisers, classes, participants) of the institutions' own training."""
+    organisers = [r for r in rows if r.own_classes]
+    return len(organisers), sum(r.own_classes for r in organisers), sum(r.own_participants for r in organisers)
+
+
 def city_sentence(table: Table) -> str:
     """The sentence officials write, from the figures: N家金融机构组织…共计M期，培训人员K人次."""
-    organisers = sum(1 for r in table.rows if r.own_classes)
+    financial = _own_training([r for r in table.rows if r.organization.kind in FINANCIAL_KINDS])
+    others = _own_training([r for r in table.rows if r.organization.kind not in FINANCIAL_KINDS])
     total = table.total
-    return (
-        f"{table.period}，{organisers}家金融机构组织各类人才工作培训共计{total.own_classes}期，"
-        f"培训人员{total.own_participants}人次；市金融工作办公室举办培训班{table.office_classes}期，"
-        f"参训{total.office_participants}人次；人才管理讲堂视频学习认定{total.video_credits}人次。"
+    sentence = (
+        f"{table.period}，{financial[0]}家金融机构组织各类人才工作培训共计{financial[1]}期，培训人员{financial[2]}人次"
+    )
+    if others[0]:
+        sentence += f"（另有{others[0]}家其他单位组织{others[1]}期、{others[2]}人次）"
+    return sentence + (
+        f"；市金融工作办公室举办培训班{table.office_classes}期，参训{total.office_participants}人次；"
+        f"人才管理讲堂视频学习认定{total.video_credits}人次。"
         f"在库人才{total.registered}人，受训{len(total.trained)}人，覆盖率{total.coverage or 0}%。"
     )
 
