@@ -19,6 +19,7 @@ def test_seed_demo_covers_every_kind_and_role_and_is_repeatable(db):
     for org in Organization.objects.exclude(credit_code=""):
         org.full_clean()
     assert_selections_demo()
+    assert_training_demo()
     counts = (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count()) == counts
@@ -48,3 +49,36 @@ def assert_selections_demo() -> None:
     out = StringIO()
     call_command("verify_draw", "--all", stdout=out)
     assert f"已核对 {Draw.objects.count()} 条抽取记录，全部一致" in out.getvalue()
+
+
+def assert_training_demo() -> None:
+    """The city's training figures equal what independent counts of the demo give."""
+    from datetime import date
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from rencai.talents.models import Talent
+    from rencai.training import figures
+    from rencai.training.models import Enrollment, OwnTraining, TrainingClass, Video, WatchProgress
+
+    year = timezone.localdate().year
+    period = figures.Period(date(year, 1, 1), date(year, 12, 31))
+    table = figures.by_institution(User.objects.get(username="office"), period)
+    own = OwnTraining.objects.filter(starts_on__year=year, organization__kind__in=figures.FINANCIAL_KINDS)
+    organisers = own.values("organization").distinct().count()
+    sessions = own.aggregate(n=Sum("sessions"))["n"]
+    participants = own.aggregate(n=Sum("participants"))["n"]
+    assert (
+        f"{organisers}家金融机构组织各类人才工作培训共计{sessions}期，培训人员{participants}人次"
+        in figures.city_sentence(table)
+    )
+    attended = Enrollment.objects.filter(training_class__starts_on__year=year, hours__gt=0)
+    assert table.total.office_participants == attended.count()
+    assert table.office_classes == TrainingClass.objects.filter(starts_on__year=year).count()
+    assert table.total.video_credits == WatchProgress.objects.filter(credited_on__year=year).count()
+    registered = Talent.objects.filter(is_active=True).exclude(organization__kind="government").count()
+    assert table.total.registered == registered
+    certified = Enrollment.objects.exclude(certificate_number="")
+    assert certified.exists() and certified.filter(talent__user__username="talent").exists()
+    assert Video.objects.count() == 3

@@ -369,3 +369,37 @@ def test_feedback_once_per_participant_with_averages(client_for, users, klass, t
     assert client.post("/o/training-feedback/new/", data).status_code == 302
     assert "已评价过本班" in client.post("/o/training-feedback/new/", data).content.decode()
     assert figures.class_ratings(klass) == {"content": 5.0, "lecturer": 4.0, "organisation": 3.0, "n": 1}
+
+
+def test_the_office_marks_attendance_by_hand_for_the_enrolled_only(
+    client_for, users, klass, trainee, make_talent, bank
+):
+    session = klass.sessions.first()
+    office = client_for("office")
+    stranger = make_talent("未报名者", bank)
+    refused = office.post("/o/attendances/new/", {"session": session.pk, "talent": stranger.pk})
+    assert "未报名或报名未确认" in refused.content.decode() and not Attendance.objects.exists()
+    confirmed(klass, trainee, users["office"])
+    assert office.post("/o/attendances/new/", {"session": session.pk, "talent": trainee.pk}).status_code == 302
+    attendance = Attendance.objects.get()
+    assert (attendance.method, attendance.note, attendance.hours) == ("manual", "人工补签", Decimal("3.0"))
+    assert (
+        client_for("liaison").post("/o/attendances/new/", {"session": session.pk, "talent": trainee.pk}).status_code
+        == 403
+    )
+
+
+def test_an_over_capacity_confirmation_is_refused_on_the_page(client_for, users, klass, make_talent, bank, other_bank):
+    klass.capacity = 1
+    klass.save()
+    office = client_for("office")
+    for name, org in (("甲一", bank), ("乙一", other_bank)):
+        response = office.post("/o/enrollments/new/", {"training_class": klass.pk, "talent": make_talent(name, org).pk})
+        assert response.status_code == 302
+    first, second = Enrollment.objects.order_by("pk")
+    assert second.state == EnrolmentState.WAITLISTED
+    office.post(f"/o/enrollments/{first.pk}/do/confirm/")
+    refused = office.post(f"/o/enrollments/{second.pk}/do/confirm/")
+    assert "名额1人已满" in refused.content.decode()
+    second.refresh_from_db()
+    assert second.state == EnrolmentState.WAITLISTED
