@@ -221,6 +221,9 @@ RENCAI_OFFICE_NAME = os.environ.get("RENCAI_OFFICE_NAME", "市地方金融监督
 #: The shortest publicity period (公示期, days) a selection may set.
 RENCAI_PUBLICITY_MIN_DAYS = int(os.environ.get("RENCAI_PUBLICITY_MIN_DAYS", "7"))
 
+#: The largest lecture video accepted (bytes).
+RENCAI_VIDEO_MAX_BYTES = int(os.environ.get("RENCAI_VIDEO_MAX_BYTES", str(2 * 1024 * 1024 * 1024)))
+
 RENCAI_TRUST_X_FORWARDED_FOR = os.environ.get("RENCAI_TRUST_X_FORWARDED_FOR") == "1"
 # Lock-out is per user name: many staff of one bank share one NAT address, and locking the
 # address would lock the whole bank out.

@@ -5,6 +5,7 @@ import json
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -29,6 +30,7 @@ from rencai.core.todos import Todo, todo_provider
 from rencai.talents.models import Talent
 from rencai.training import figures, services
 from rencai.training.documents import certificate_docx
+from rencai.training.filters import ClassFilter, VideoFilter
 from rencai.training.imports import AttendanceSchema, OwnTrainingSchema
 from rencai.training.models import (
     Attendance,
@@ -168,6 +170,7 @@ class ClassObjects(ObjectConfig):
         "completion_percent",
     ]
     detail_fields = [*form_fields, "state"]
+    filterset_class = ClassFilter
     search_fields = ["name", "programme__name"]
     ordering = ["-starts_on", "id"]
     view_roles = TRAINING_READERS
@@ -371,6 +374,7 @@ class VideoObjects(ObjectConfig):
         "hours",
     ]
     form_class = VideoForm
+    filterset_class = VideoFilter
     search_fields = ["title", "topic", "lecturer__name"]
     view_roles = TRAINING_READERS
     change_roles = OFFICE
@@ -393,7 +397,10 @@ class VideoObjects(ObjectConfig):
 
 
 def check_video(upload) -> str:
-    """mp4 (an ``ftyp`` box) or WebM (EBML), judged by content."""
+    """mp4 (an ``ftyp`` box) or WebM (EBML), judged by content, within the size limit."""
+    limit = settings.RENCAI_VIDEO_MAX_BYTES
+    if upload.size > limit:
+        raise ActionRefused(_("视频文件超过%(mb)sMB，请压缩后再上传。") % {"mb": limit // (1024 * 1024)})
     upload.seek(0)
     head = upload.read(12)
     upload.seek(0)

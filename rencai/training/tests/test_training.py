@@ -184,6 +184,10 @@ def test_only_videos_are_accepted_and_they_stream_with_ranges(client_for, settin
     }
     fake = office.post("/o/videos/new/", {**data, "file": SimpleUploadedFile("讲座.mp4", b"MZ" + b"\0" * 100)})
     assert "不是视频" in fake.content.decode() and not Video.objects.exists()
+    settings.RENCAI_VIDEO_MAX_BYTES = 1000
+    large = office.post("/o/videos/new/", {**data, "file": SimpleUploadedFile("讲座.webm", SAMPLE_VIDEO.read_bytes())})
+    assert "超过0MB" in large.content.decode() and not Video.objects.exists()
+    settings.RENCAI_VIDEO_MAX_BYTES = 10 * 1024 * 1024
     real = office.post("/o/videos/new/", {**data, "file": SimpleUploadedFile("讲座.webm", SAMPLE_VIDEO.read_bytes())})
     assert real.status_code == 302
     video = Video.objects.get()
