@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rencai.evaluation",
     "rencai.selections",
     "rencai.training",
+    "rencai.returns",
 ]
 
 MIDDLEWARE = [
@@ -201,12 +202,12 @@ RENCAI_NAV_SECTIONS = {
     "services": _("分层服务"),
     "selections": _("评选评审"),
     "training": _("人才培训"),
+    "returns": _("统计报表"),
     "orgs": _("机构"),
     "accounts": _("用户与权限"),
 }
 
 RENCAI_NAV_PLANNED = [
-    ("returns", _("统计报表")),
     ("projects", _("人才工程")),
     ("assessment", _("目标考核")),
     ("sites", _("示范点")),

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from rencai.core import audit
 from rencai.core.actions import ActionRefused
+from rencai.core.models import AuditAction
 from rencai.training.models import (
     HOLDING,
     Attendance,
@@ -256,13 +258,26 @@ def report_progress(progress: WatchProgress, start: int, end: int, at: datetime 
     progress.position = min(end, video.duration_seconds)
     progress.last_position = progress.position
     progress.last_report_at = at
-    credited = False
+    progress.save(update_fields=["seen", "seen_seconds", "position", "last_position", "last_report_at", "updated_at"])
     if progress.credited_on is None and progress.seen_seconds >= video.duration_seconds * WATCHED_SHARE:
-        progress.credited_on = timezone.localdate()
-        progress.hours = credited_hours(Mode.VIDEO, video.hours)
-        credited = True
-    progress.save()
-    return credited
+        return credit(progress)
+    return False
+
+
+def credit(progress: WatchProgress) -> bool:
+    """Credit the video's hours once, even when two reports arrive together: the update
+    only touches a progress not yet credited, and an earlier report cannot undo it."""
+    hours = credited_hours(Mode.VIDEO, progress.video.hours)
+    today = timezone.localdate()
+    done = WatchProgress.objects.filter(pk=progress.pk, credited_on__isnull=True).update(credited_on=today, hours=hours)
+    progress.credited_on, progress.hours = (today, hours) if done else (progress.credited_on, progress.hours)
+    if done:
+        audit.record(
+            AuditAction.UPDATE,
+            obj=progress,
+            changes={"credited_on": [None, today.isoformat()], "hours": ["0", str(hours)]},
+        )
+    return bool(done)
 
 
 def progress_for(video: Video, talent) -> WatchProgress:

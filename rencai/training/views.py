@@ -582,7 +582,7 @@ class ProgressView(VideoMixin, View):
                 credited = services.report_progress(progress, start, end)
             except ActionRefused as exc:
                 progress.last_report_at = timezone.now()
-                progress.save(update_fields=["last_report_at"])
+                progress.save(update_fields=["last_report_at", "updated_at"])
                 return JsonResponse({"error": str(exc)}, status=409)
         return JsonResponse(
             {

@@ -10,6 +10,10 @@ from django.test import RequestFactory
 
 from rencai.core.ranges import RangeNotSatisfiable, parse_range_header, ranged_file_response
 
+#: Closing a response sends ``request_finished``, whose handler checks any database connection
+#: an earlier test left open in this thread.
+pytestmark = pytest.mark.django_db
+
 SIZE = 1_000_000
 CONTENT = (bytes(range(256)) * (SIZE // 256 + 1))[:SIZE]
 VIDEO = "video/mp4"
