@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rencai.returns.models import IndicatorType, ReturnPeriod, Submission, SubmissionState, Value
+from rencai.returns.models import IndicatorType, ReturnPeriod, Submission, SubmissionState, Value, plain_number
 
 COUNTED = (SubmissionState.SUBMITTED, SubmissionState.APPROVED, SubmissionState.LOCKED)
 
@@ -18,6 +18,14 @@ class Line:
     by_kind: dict = field(default_factory=dict)
     answers: list = field(default_factory=list)
     counts: list = field(default_factory=list)
+
+    @property
+    def total_text(self) -> str:
+        return plain_number(self.total)
+
+    @property
+    def previous_text(self) -> str:
+        return plain_number(self.previous)
 
     @property
     def change(self) -> Decimal | None:

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from rencai.core.actions import ActionRefused
 from rencai.core.imports.reading import ImportFileError, open_table
-from rencai.returns.models import IndicatorType, Submission
+from rencai.returns.models import IndicatorType, Submission, plain_number
 from rencai.returns.services import Entry, EntryErrors, save_values
 
 MARK_ROW = 3  # 1-based row of the template mark
@@ -64,7 +64,7 @@ def template_xlsx(submission: Submission) -> bytes:
         else:
             sheet.write_string(row, 4, shown, editable)
         prefilled = value.prefilled if value and value.prefilled is not None else None
-        sheet.write_string(row, 5, "" if prefilled is None else str(prefilled.normalize()), label)
+        sheet.write_string(row, 5, plain_number(prefilled), label)
         sheet.write_string(row, 6, value.correction_reason if value else "", editable)
         _validate(sheet, row, indicator)
     sheet.set_column(0, 0, 16)

@@ -2,6 +2,8 @@
 periods, each institution's submission through draft → submitted → returned / approved →
 locked, and its values."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -235,5 +237,10 @@ class Value(ScopedModel):
         if self.indicator.is_number:
             if self.number is None:
                 return ""
-            return str(self.number.normalize() if self.number == self.number.to_integral() else self.number)
+            return plain_number(self.number)
         return self.text
+
+
+def plain_number(number) -> str:
+    """50, 12.5 — never 5E+1, never 12.5000."""
+    return "" if number is None else format(Decimal(str(number)).normalize(), "f")

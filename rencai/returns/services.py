@@ -21,6 +21,7 @@ from rencai.returns.models import (
     Submission,
     SubmissionState,
     Value,
+    plain_number,
 )
 from rencai.returns.rules import Finding, apply_rules, figures_for
 
@@ -164,7 +165,7 @@ def save_values(submission: Submission, entries: dict[str, Entry]) -> EntryError
             continue
         prefilled = existing[code].prefilled if code in existing else None
         if prefilled is not None and number is not None and number != prefilled and not entry.reason.strip():
-            errors.add(indicator, entry.place, f"与系统数据（{prefilled.normalize()}）不一致，请填写修正理由")
+            errors.add(indicator, entry.place, f"与系统数据（{plain_number(prefilled)}）不一致，请填写修正理由")
             continue
         parsed[code] = (indicator, number, text, entry.reason.strip())
     if errors.by_code:

@@ -35,6 +35,7 @@ from rencai.returns.models import (
     Submission,
     SubmissionState,
     ValidationRule,
+    plain_number,
 )
 from rencai.returns.services import Entry
 
@@ -368,7 +369,7 @@ class FillView(LoginRequiredMixin, TemplateView):
                 "reason": posted.get(f"r_{indicator.code}")
                 if posted is not None
                 else (value.correction_reason if value else ""),
-                "prefilled": value.prefilled.normalize() if value and value.prefilled is not None else None,
+                "prefilled": plain_number(value.prefilled) if value and value.prefilled is not None else None,
                 "error": errors.get(indicator.code, ""),
             }
             if indicator.row_label and indicator.column_label:
@@ -467,8 +468,8 @@ class AggregateView(LoginRequiredMixin, TemplateView):
                 line.indicator.code,
                 line.indicator.name,
                 line.indicator.unit,
-                "" if line.total is None else str(line.total.normalize()),
-                "" if line.previous is None else str(line.previous.normalize()),
+                plain_number(line.total),
+                plain_number(line.previous),
                 "" if line.change is None else str(line.change),
             ]
             for line in lines

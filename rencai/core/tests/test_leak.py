@@ -60,6 +60,7 @@ NON_OBJECT_ROUTES = {
     "training:progress": "reports the user's own progress",
     "training:certificate-verify": "public check of a certificate by its number, name masked",
     "training:figures": "figures of the organisations the user may see (tested in training tests)",
+    "returns:aggregate": "sums over the submissions the user may see (tested in returns tests)",
 }
 #: Pages of one object outside the generic views: walked by test_own_pages_are_scoped.
 OWN_PAGE_ROUTES = {
@@ -71,6 +72,9 @@ OWN_PAGE_ROUTES = {
     "selections:material-download": "materials",
     "training:certificate": "enrollments",
     "training:qr": "training-sessions",
+    "returns:fill": "submissions",
+    "returns:template": "submissions",
+    "returns:board": "return-periods",
 }
 #: Routes of one import job: walked by test_import_job_routes_are_private below.
 IMPORT_JOB_ROUTES = {
@@ -99,6 +103,10 @@ SHARED = {
     "training-classes",
     "training-sessions",
     "videos",
+    "return-forms",
+    "indicators",
+    "return-rules",
+    "return-periods",
 }
 OBJECT_ACTIONS = {"list", "export", "create", "detail", "edit", "delete", "action"}
 API_ACTIONS = {"list", "detail", "do"}
@@ -178,6 +186,7 @@ def foreign(users, other_bank):
     }
     samples.update(selection_samples(users, other_bank, talent))
     samples.update(training_samples(users, other_bank, talent))
+    samples.update(returns_samples(other_bank))
     missing = set(registered()) - set(samples) - SHARED
     assert not missing, f"declare a foreign sample for {sorted(missing)} in the leak test"
     return samples
@@ -317,6 +326,20 @@ def training_samples(users, other_bank, talent) -> dict:
             "乙行秘密培训",
         ),
     }
+
+
+def returns_samples(other_bank) -> dict:
+    """The other bank's submission of a return (the form and period are shared)."""
+    from rencai.returns.models import Indicator, ReturnForm, ReturnPeriod, Submission, Value
+
+    form = ReturnForm.objects.create(code="T", name="报表", period_type="annual")
+    indicator = Indicator.objects.create(form=form, section="一", code="D01", name="员工总数")
+    period = ReturnPeriod.objects.create(
+        form=form, label="2026年", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), due_on=date(2027, 1, 31)
+    )
+    submission = Submission.objects.create(period=period, organization=other_bank, warning_note="乙行秘密说明")
+    Value.objects.create(submission=submission, indicator=indicator, number=4321)
+    return {"submissions": (submission, "乙银行济南分行"), "return-periods": (period, "2026年")}
 
 
 def _xlsx_text(content: bytes) -> str:
