@@ -123,4 +123,4 @@ def test_liaison_round_trips_the_template_and_the_office_reviews(transactional_d
         office.click("#aggregate-export")
     with open(export.value.path(), "rb") as handle:
         rows = list(openpyxl.load_workbook(io.BytesIO(handle.read())).active.iter_rows(values_only=True))
-    assert ("D01", "员工总数", None, "120") == rows[1][:4]
+    assert rows[1][:4] == ("D01", "员工总数", None, "120")
