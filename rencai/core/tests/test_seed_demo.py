@@ -20,6 +20,7 @@ def test_seed_demo_covers_every_kind_and_role_and_is_repeatable(db):
         org.full_clean()
     assert_selections_demo()
     assert_training_demo()
+    assert_returns_demo()
     counts = (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count()) == counts
@@ -82,3 +83,19 @@ def assert_training_demo() -> None:
     certified = Enrollment.objects.exclude(certificate_number="")
     assert certified.exists() and certified.filter(talent__user__username="talent").exists()
     assert Video.objects.count() == 3
+
+
+def assert_returns_demo() -> None:
+    """Last year approved and passing every rule; this year in progress; a survey answered."""
+    from rencai.returns import services
+    from rencai.returns.models import ReturnPeriod, Severity
+
+    periods = ReturnPeriod.objects.filter(form__code="JR-HR-01").order_by("ends_on")
+    last, current = list(periods)
+    assert set(last.submissions.values_list("state", flat=True)) == {"approved"}
+    for submission in last.submissions.all():
+        assert not [f for f in services.findings(submission) if f.severity == Severity.ERROR], submission
+    states = set(current.submissions.values_list("state", flat=True))
+    assert {"draft", "submitted", "returned"} <= states
+    survey = ReturnPeriod.objects.get(form__is_survey=True)
+    assert survey.submissions.filter(state="submitted").exists()
