@@ -22,15 +22,23 @@ ensure_env() {
     fi
 }
 
-ensure_chromium() {
-    if command -v chromium >/dev/null 2>&1; then
+ensure_test_tools() {
+    # chromium (browser tests), LibreOffice and poppler (a generated document is rendered
+    # to PDF and measured), CJK fonts for both.
+    local packages=()
+    command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+    command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
+    command -v pdfinfo >/dev/null 2>&1 || packages+=(poppler-utils)
+    [ -d /usr/share/fonts/opentype/noto ] || packages+=(fonts-noto-cjk)
+    if [ ${#packages[@]} -eq 0 ]; then
         return
     fi
     if [ "$(id -u)" = "0" ]; then
-        echo "安装浏览器测试所需的 chromium ..."
-        apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }
+        echo "安装测试所需的 ${packages[*]} ..."
+        apt-get install -y --no-install-recommends "${packages[@]}" >/dev/null 2>&1 \
+            || { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${packages[@]}" >/dev/null; }
     else
-        echo "浏览器测试需要 chromium：请先执行 sudo apt-get install -y chromium" >&2
+        echo "测试需要：sudo apt-get install -y ${packages[*]}" >&2
         exit 1
     fi
 }
@@ -50,7 +58,7 @@ case "$command" in
         ;;
     test)
         ensure_env
-        ensure_chromium
+        ensure_test_tools
         exec "$VENV/bin/pytest" "$@"
         ;;
     *)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rencai.selections",
     "rencai.training",
     "rencai.returns",
+    "rencai.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,7 @@ RENCAI_NAV_SECTIONS = {
     "selections": _("评选评审"),
     "training": _("人才培训"),
     "returns": _("统计报表"),
+    "dashboards": _("领导驾驶舱"),
     "orgs": _("机构"),
     "accounts": _("用户与权限"),
 }
@@ -214,7 +216,6 @@ RENCAI_NAV_PLANNED = [
     ("funds", _("专项资金")),
     ("bulletins", _("信息报送")),
     ("cooperation", _("党建联盟与交流合作")),
-    ("dashboards", _("领导驾驶舱")),
 ]
 
 #: The office's name as it signs generated documents (发文机关署名).

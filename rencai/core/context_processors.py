@@ -21,6 +21,7 @@ def navigation(request) -> dict:
         "nav_groups": [(headings.get(key, ""), groups[key]) for key in sorted(groups, key=_section_order)],
         "nav_planned": planned,
         "nav_is_auditor": role == Role.AUDITOR,
+        "nav_leader_view": role in (Role.OFFICE, Role.LEADER, Role.LIAISON),
         "nav_role_label": user.get_role_display() if hasattr(user, "get_role_display") else "",
     }
 

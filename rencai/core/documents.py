@@ -10,9 +10,10 @@ Layout choices, with the clause of the standard they follow:
 * Page (5.2.1, 5.2.2): A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm, which
   leaves a 156 × 225 mm text block.
 * Lines and characters (5.2.3): 22 lines of 28 characters. Every paragraph has an exact
-  line spacing of 225 mm / 22 (579 twips, 28.95 pt) and the section carries a
-  ``w:docGrid type="linesAndChars"`` whose character pitch fits 28 characters of 三号 in
-  156 mm, so Word and WPS put the characters on the same grid as a typed 公文.
+  line spacing of 225 mm / 22 (579 twips, 28.95 pt) on a line grid (``w:docGrid
+  type="lines"``), and 三号 text carries a slightly negative character spacing so that 28
+  characters fill the 156 mm line (a character grid, ``linesAndChars``, is what Word's own
+  公文 templates use, but LibreOffice spreads snapped characters far apart).
   Paragraphs holding a picture or a table cell leave the grid (``w:snapToGrid val=0``,
   single spacing): an exact line height would crop the picture and spread the table.
 * Fonts (5.1, 7.2 to 7.4): body 仿宋_GB2312 三号 (16 pt); title 方正小标宋简体 二号 (22 pt);
@@ -194,6 +195,8 @@ def write_official_docx(document: OfficialDocument) -> bytes:
         _add_blank(docx)
         _add_attachments(docx, document.attachments)
     _add_signature(docx, document.issuer, document.issued_on)
+    for paragraph in docx.element.body.iter(qn("w:p")):
+        _keep_punctuation_inside(paragraph.get_or_add_pPr())
     _set_core_properties(docx, document)
     buffer = io.BytesIO()
     docx.save(buffer)
@@ -239,6 +242,41 @@ def _set_default_fonts(docx: DocxDocument) -> None:
         theme_lang.set(qn("w:eastAsia"), "zh-CN")
 
 
+#: What follows ``w:overflowPunct`` in a paragraph's properties (the schema fixes the order).
+P_PR_AFTER_OVERFLOW_PUNCT = (
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
+def _keep_punctuation_inside(p_pr) -> None:
+    """No hanging punctuation: LibreOffice hangs a line-end comma outside the margin by
+    default and reads the switch only from each paragraph."""
+    if p_pr.find(qn("w:overflowPunct")) is None:
+        overflow = OxmlElement("w:overflowPunct")
+        overflow.set(qn("w:val"), "0")
+        p_pr.insert_element_before(overflow, *P_PR_AFTER_OVERFLOW_PUNCT)
+
+
 def _set_normal_style(docx: DocxDocument) -> None:
     normal = docx.styles["Normal"]
     normal.font.size = BODY_SIZE
@@ -250,6 +288,8 @@ def _set_normal_style(docx: DocxDocument) -> None:
     fmt.space_after = Pt(0)
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     fmt.widow_control = False  # a widow line would break the 22-line grid
+    # Punctuation stays inside the margins (LibreOffice hangs it outside by default).
+    _keep_punctuation_inside(normal.element.get_or_add_pPr())
 
 
 def _set_page(section: Section) -> None:
@@ -265,22 +305,25 @@ def _set_page(section: Section) -> None:
     section.gutter = Mm(0)
 
 
-def grid_char_space() -> int:
-    """``w:docGrid/@w:charSpace`` for 28 characters a line: how much narrower than the
-    16 pt font each character cell is, in 1/4096 pt, rounded so that 28 surely fit."""
-    pitch_pt = Mm(TEXT_WIDTH_MM).twips / 20 / CHARS_PER_LINE
-    return math.floor((pitch_pt - BODY_SIZE.pt) * 4096)
+def body_char_spacing() -> int:
+    """Character spacing of 三号 text, in twentieths of a point (``w:spacing``), that fits
+    exactly 28 characters in the 156 mm line: a little negative."""
+    pitch_twips = Mm(TEXT_WIDTH_MM).twips / CHARS_PER_LINE
+    return math.floor(pitch_twips - BODY_SIZE.pt * 20)
 
 
 def _set_grid(section: Section) -> None:
+    """A line grid of 22 lines. Characters are not snapped to a character grid (Word's
+    ``linesAndChars``): LibreOffice spreads snapped characters far apart; the 28 characters
+    a line come from the body text's character spacing instead (:func:`body_char_spacing`)."""
     sect_pr = section._sectPr
     grid = sect_pr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect_pr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
-    grid.set(qn("w:charSpace"), str(grid_char_space()))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
 def _add_page_number(paragraph: DocxParagraph, alignment: WD_ALIGN_PARAGRAPH) -> None:
@@ -339,7 +382,12 @@ def _set_font(run: Run, east_asian: str, size: Pt, *, bold: bool = False, wester
     run.font.size = size
     if bold:
         run.font.bold = True
-    _set_rfonts(run._r.get_or_add_rPr().get_or_add_rFonts(), east_asian, western)
+    r_pr = run._r.get_or_add_rPr()
+    _set_rfonts(r_pr.get_or_add_rFonts(), east_asian, western)
+    if size == BODY_SIZE:
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(body_char_spacing()))
+        r_pr.append(spacing)
 
 
 def _snap_off(paragraph: DocxParagraph) -> None:

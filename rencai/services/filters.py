@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.core.filters import yes_no_filter
 from rencai.services.models import (
+    OPEN_REQUEST_STATES,
     DutyKind,
     DutyState,
     RequestCategory,
@@ -48,8 +49,15 @@ class RequestFilter(django_filters.FilterSet):
     talent = django_filters.NumberFilter(field_name="talent_id", label=_("人才编号"))
     state = django_filters.ChoiceFilter(choices=RequestState.choices, label=_("状态"))
     category = django_filters.ChoiceFilter(choices=RequestCategory.choices, label=_("类别"))
+    unfinished = yes_no_filter(_("未办结"), method="filter_unfinished")
     overdue = overdue_filter()
 
     class Meta:
         model = ServiceRequest
-        fields = ["talent", "state", "category", "overdue"]
+        fields = ["talent", "state", "category", "unfinished", "overdue"]
+
+    def filter_unfinished(self, queryset, name, value):
+        if value is None:
+            return queryset
+        open_states = {"state__in": OPEN_REQUEST_STATES}
+        return queryset.filter(**open_states) if value else queryset.exclude(**open_states)

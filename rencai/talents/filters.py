@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rencai.orgs.models import Organization
+from rencai.core.filters import yes_no_filter
+from rencai.orgs.models import Organization, OrganizationKind
 from rencai.talents.models import (
     ChangeRequest,
     ChangeState,
@@ -74,6 +75,10 @@ class TalentFilter(django_filters.FilterSet):
     )
     age = django_filters.ChoiceFilter(choices=AGE_BANDS, method="filter_age", label=_("年龄段"))
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("性别"))
+    organization_kind = django_filters.ChoiceFilter(
+        field_name="organization__kind", choices=OrganizationKind.choices, label=_("机构类型")
+    )
+    is_active = yes_no_filter(_("在库"))
     honour = django_filters.CharFilter(method="filter_honour", label=_("荣誉称号"))
     pool = django_filters.ModelChoiceFilter(
         queryset=TalentPool.objects.all(), method="filter_pool", label=_("所在人才库")
@@ -81,7 +86,20 @@ class TalentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Talent
-        fields = ["within", "category", "tier", "level", "echelon", "qualification", "age", "gender", "honour", "pool"]
+        fields = [
+            "within",
+            "category",
+            "tier",
+            "level",
+            "echelon",
+            "qualification",
+            "age",
+            "gender",
+            "organization_kind",
+            "is_active",
+            "honour",
+            "pool",
+        ]
 
     def filter_within(self, queryset, name, value):
         return queryset.filter(organization__path__startswith=value.path) if value else queryset

@@ -113,9 +113,10 @@ def test_lines_are_exactly_spaced_and_on_a_22_by_28_grid(tmp_path):
     assert paragraph(doc, "正文。").paragraph_format.line_spacing is None  # inherits the exact spacing
 
     grid = doc.sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     assert int(grid.get(qn("w:linePitch"))) == 579
-    char_pitch_twips = (16 + int(grid.get(qn("w:charSpace"))) / 4096) * 20
+    spacing = paragraph(doc, "正文。").runs[0]._r.rPr.find(qn("w:spacing"))
+    char_pitch_twips = 16 * 20 + int(spacing.get(qn("w:val")))
     assert 28 * char_pitch_twips <= Mm(156).twips < 29 * char_pitch_twips
 
 

@@ -61,6 +61,8 @@ NON_OBJECT_ROUTES = {
     "training:certificate-verify": "public check of a certificate by its number, name masked",
     "training:figures": "figures of the organisations the user may see (tested in training tests)",
     "returns:aggregate": "sums over the submissions the user may see (tested in returns tests)",
+    "dashboards:leader": "figures counted through the user's own scoped lists (tested in dashboards tests)",
+    "dashboards:generate": "office and leaders only; a scope the user may not see is refused (tested)",
 }
 #: Pages of one object outside the generic views: walked by test_own_pages_are_scoped.
 OWN_PAGE_ROUTES = {
@@ -75,6 +77,7 @@ OWN_PAGE_ROUTES = {
     "returns:fill": "submissions",
     "returns:template": "submissions",
     "returns:board": "return-periods",
+    "dashboards:download": "generated-documents",
 }
 #: Routes of one import job: walked by test_import_job_routes_are_private below.
 IMPORT_JOB_ROUTES = {
@@ -107,6 +110,9 @@ SHARED = {
     "indicators",
     "return-rules",
     "return-periods",
+    "targets",
+    "document-templates",
+    "generated-documents",
 }
 OBJECT_ACTIONS = {"list", "export", "create", "detail", "edit", "delete", "action"}
 API_ACTIONS = {"list", "detail", "do"}
@@ -339,7 +345,20 @@ def returns_samples(other_bank) -> dict:
     )
     submission = Submission.objects.create(period=period, organization=other_bank, warning_note="乙行秘密说明")
     Value.objects.create(submission=submission, indicator=indicator, number=4321)
-    return {"submissions": (submission, "乙银行济南分行"), "return-periods": (period, "2026年")}
+    from django.core.files.base import ContentFile
+
+    from rencai.dashboards.models import DocumentTemplate, GeneratedDocument
+
+    template = DocumentTemplate.objects.create(kind="work_report", title="汇报", body="{{年度}}")
+    document = GeneratedDocument(
+        template=template, year=2026, requested_by=User.objects.get(username="office"), state="done"
+    )
+    document.file.save("d.docx", ContentFile(b"x"), save=True)
+    return {
+        "submissions": (submission, "乙银行济南分行"),
+        "return-periods": (period, "2026年"),
+        "generated-documents": (document, "汇报"),
+    }
 
 
 def _xlsx_text(content: bytes) -> str:

@@ -1,0 +1,57 @@
+"""The figures of the leader view and of generated documents.
+
+A figure that counts a list is counted through that list's own declaration: the same
+scoping (``visible``), the same filters and the same query string as the list page it
+links to, so a figure and its list cannot disagree.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+
+from rencai.core.objects import registered
+
+
+@dataclass
+class Figure:
+    label: str
+    value: int | None
+    url: str = ""
+
+
+def list_count(slug: str, user, **query) -> Figure:
+    """How many rows the list ``slug`` shows ``user`` with ``query`` applied, and its URL."""
+    config = registered()[slug]
+    url = f"{config.list_url}?{urlencode(query)}" if query else config.list_url
+    if not config.can_view(user):
+        return Figure(config.verbose_name_plural, None, "")
+    queryset = config.visible(user)
+    if config.filterset_class is not None:
+        data = QueryDict(mutable=True)
+        data.update({k: str(v) for k, v in query.items() if k != "q"})
+        filterset = config.filterset_class(data, queryset=queryset, request=SimpleNamespace(user=user, GET=data))
+        if not filterset.is_valid():
+            raise ValueError(f"{slug}: {filterset.errors.as_json()}")
+        queryset = filterset.qs
+    if query.get("q"):
+        queryset = config.search(queryset, str(query["q"]))
+    return Figure(config.verbose_name_plural, queryset.count(), url)
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 12, 31)
+
+    def __str__(self) -> str:
+        return f"{self.year}年"

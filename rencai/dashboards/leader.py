@@ -1,0 +1,152 @@
+"""What the leader view shows, each figure with the list it counts."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from rencai.core.roles import Role, role_of
+from rencai.dashboards.data import Scope
+from rencai.dashboards.figures import Figure, Period, list_count
+from rencai.dashboards.models import Target
+from rencai.dashboards.targets import progress
+from rencai.orgs.models import OrganizationKind
+from rencai.returns.models import ReturnPeriod
+from rencai.returns.services import board
+from rencai.selections.models import ApplicationState, Campaign, CampaignState
+from rencai.talents.models import DictionaryEntry, DictionaryKind, PoolBatch, TalentPool
+
+
+@dataclass
+class Block:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass
+class LeaderData:
+    period: Period
+    scope: Scope
+    categories: list = field(default_factory=list)
+    tiers: list = field(default_factory=list)
+    matrix: list = field(default_factory=list)  # (category, [Figure per tier], total Figure)
+    blocks: list[Block] = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    total: Figure | None = None
+
+
+def entries(kind: str):
+    return list(DictionaryEntry.objects.filter(kind=kind, enabled=True, parent__isnull=True).order_by("order", "code"))
+
+
+def build(user, period: Period) -> LeaderData:
+    scope = Scope(user=user, period=period)
+    data = LeaderData(
+        period=period, scope=scope, categories=entries(DictionaryKind.CATEGORY), tiers=entries(DictionaryKind.TIER)
+    )
+    data.total = _named("在库人才", scope.talents())
+    for category in data.categories:
+        cells = [scope.talents(category=category.pk, tier=tier.pk) for tier in data.tiers]
+        data.matrix.append((category, cells, scope.talents(category=category.pk)))
+    kinds = Block("按机构类型")
+    for value, label in OrganizationKind.choices:
+        figure = scope.talents(organization_kind=value)
+        if figure.value:
+            kinds.figures.append(_named(label, figure))
+    data.blocks = [
+        kinds,
+        _pools(user),
+        _selections(user, period),
+        _training(scope),
+        _returns(user, period),
+        _services(user),
+    ]
+    if role_of(user) in (Role.OFFICE, Role.LEADER):
+        data.targets = [(t, progress(t, user)) for t in Target.objects.all()]
+    return data
+
+
+def _named(label: str, figure: Figure) -> Figure:
+    return Figure(label, figure.value, figure.url)
+
+
+def _pools(user) -> Block:
+    block = Block("人才库在库成员")
+    for pool in TalentPool.objects.filter(is_active=True).order_by("name"):
+        block.figures.append(_named(pool.name, list_count("pool-memberships", user, pool=pool.pk, status="active")))
+        for batch in PoolBatch.objects.filter(pool=pool).order_by("term_start"):
+            figure = list_count("pool-memberships", user, batch=batch.pk, status="active")
+            if figure.value:
+                block.figures.append(_named(f"　{pool.name}·{batch.name}", figure))
+    return block
+
+
+def _selections(user, period: Period) -> Block:
+    block = Block(f"{period}评选")
+    block.figures.append(_named("评选活动", list_count("campaigns", user, year=period.year)))
+    for campaign in Campaign.objects.filter(year=period.year, state=CampaignState.DECIDED).order_by("id"):
+        figure = list_count("applications", user, campaign=campaign.pk, state=ApplicationState.WINNER)
+        block.figures.append(_named(f"{campaign.name}当选", figure))
+    return block
+
+
+def _training(scope: Scope) -> Block:
+    table = scope.training()
+    url = f"{reverse('training:figures')}?{urlencode({'year': scope.period.year})}"
+    return Block(
+        f"{scope.period}培训",
+        [
+            Figure("市金融办培训班（期）", table.office_classes, url),
+            Figure("参加市金融办培训（人次）", table.total.office_participants, url),
+            Figure("机构自办培训（期）", table.total.own_classes, url),
+            Figure("机构自办培训（人次）", table.total.own_participants, url),
+            Figure("受训覆盖率（%）", table.total.coverage, url),
+        ],
+    )
+
+
+def _returns(user, period: Period) -> Block:
+    block = Block("统计报表报送")
+    for return_period in ReturnPeriod.objects.filter(ends_on__year=period.year).select_related("form"):
+        if role_of(user) in (Role.OFFICE, Role.LEADER):
+            counts = board(return_period)[1]
+            url = reverse("returns:board", args=[return_period.pk])
+            block.figures.append(Figure(f"{return_period.form.name}应报", counts["total"], url))
+            block.figures.append(Figure(f"{return_period.form.name}已报", counts["reported"], url))
+        else:
+            figure = list_count("submissions", user, q=return_period.label)
+            block.figures.append(_named(f"{return_period}", figure))
+    return block
+
+
+def _services(user) -> Block:
+    return Block(
+        "人才服务诉求",
+        [
+            _named("未办结", list_count("service-requests", user, unfinished="true")),
+            _named("已逾期", list_count("service-requests", user, overdue="true")),
+        ],
+    )
+
+
+def rows(data: LeaderData) -> list[list]:
+    """The page's tables as rows of (part, item, value) for the Excel export."""
+    out = [["在库人才", "合计", data.total.value]]
+    for category, cells, total in data.matrix:
+        for tier, figure in zip(data.tiers, cells, strict=True):
+            out.append(["人才类别×层级", f"{category.name}·{tier.name}", figure.value])
+        out.append(["人才类别×层级", f"{category.name}·合计", total.value])
+    for block in data.blocks:
+        out += [[block.title, f.label.strip("　"), "" if f.value is None else str(f.value)] for f in block.figures]
+    for target, found in data.targets:
+        out.append(["工作目标", f"{target.name}（目标{target.number}）", f"{found.current}（{found.mark}）"])
+    return out
+
+
+def charts(data: LeaderData) -> dict:
+    return {
+        "tiers": [
+            [tier.name, sum(cells[i].value or 0 for _, cells, _ in data.matrix)] for i, tier in enumerate(data.tiers)
+        ],
+        "kinds": [[str(f.label), f.value or 0] for f in data.blocks[0].figures],
+    }

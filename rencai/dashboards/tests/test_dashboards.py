@@ -1,0 +1,341 @@
+"""The leader view's figures equal their lists; targets; generated documents whose every
+number equals a count made independently from the database; and a real PDF rendering."""
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.db.models import Sum
+from django.utils import timezone
+from docx import Document
+
+from rencai.core.actions import ActionRefused
+from rencai.dashboards import demo as templates
+from rencai.dashboards.data import ITEMS
+from rencai.dashboards.generation import generate, generate_document
+from rencai.dashboards.models import DocumentKind, DocumentState, DocumentTemplate, GeneratedDocument, Target
+from rencai.dashboards.targets import progress
+from rencai.returns import services as returns
+from rencai.returns.models import Indicator, ReturnForm, ReturnPeriod
+from rencai.selections.models import Application, Campaign
+from rencai.services.models import ServiceRequest
+from rencai.talents.models import DictionaryEntry, PoolMembership, Talent, TalentPool
+from rencai.training.models import OwnTraining
+
+YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def world(users, dicts, make_talent, bank, bank_branch, other_bank, region):
+    """A small city whose every figure is known."""
+    gd = DictionaryEntry.objects.create(kind="tier", code="GD", name="高端人才")
+    people = [
+        make_talent("甲一", bank, tier=dicts["LJ"]),
+        make_talent("甲二", bank_branch, tier=gd),
+        make_talent("乙一", other_bank, tier=dicts["YC"]),
+        make_talent("乙二", other_bank, tier=dicts["YC"], category=dicts["ZJ"]),
+        make_talent("乙三", other_bank),
+    ]
+    left = make_talent("出库者", other_bank, tier=dicts["YC"])
+    left.is_active = False
+    left.save()
+    pool = TalentPool.objects.create(name="专家智库", kind="think_tank")
+    PoolMembership.objects.create(pool=pool, talent=people[0], joined_on=date(YEAR, 1, 1))
+    OwnTraining.objects.create(
+        organization=bank,
+        title="业务培训",
+        topic_kind="business",
+        starts_on=date(YEAR, 1, 3),
+        ends_on=date(YEAR, 1, 4),
+        sessions=3,
+        participants=120,
+        hours=Decimal(8),
+    )
+    OwnTraining.objects.create(
+        organization=other_bank,
+        title="管理培训",
+        topic_kind="management",
+        starts_on=date(YEAR, 1, 5),
+        ends_on=date(YEAR, 1, 5),
+        sessions=2,
+        participants=45,
+        hours=Decimal(4),
+    )
+    campaign = Campaign.objects.create(
+        name="最美青年金融工作者",
+        kind="individual",
+        year=YEAR,
+        opens_on=date(YEAR, 1, 1),
+        closes_on=date(YEAR, 1, 2),
+        quota_total=1,
+        state="decided",
+    )
+    Application.objects.create(
+        campaign=campaign,
+        organization=bank,
+        talent=people[0],
+        route="nomination",
+        summary="x",
+        submitted_by=users["liaison"],
+        state="winner",
+    )
+    form = ReturnForm.objects.create(code="HR", name="金融人力资源统计表", period_type="annual")
+    Indicator.objects.create(form=form, section="一", code="D01", name="员工总数", required=False)
+    period = ReturnPeriod.objects.create(
+        form=form,
+        label=f"{YEAR}年",
+        starts_on=date(YEAR, 1, 1),
+        ends_on=date(YEAR, 12, 31),
+        due_on=date(YEAR + 1, 1, 31),
+    )
+    returns.ensure_submissions(period)
+    period.submissions.filter(organization=bank).update(state="submitted", submitted_at=timezone.now())
+    ServiceRequest.objects.create(
+        talent=people[1], title="子女入学", category="schooling", description="x", opened_by=users["liaison"]
+    )
+    return {"people": people, "campaign": campaign, "period": period, "pool": pool}
+
+
+def independent_counts() -> dict[str, object]:
+    """The same figures, counted straight from the models."""
+    active = Talent.objects.filter(is_active=True)
+    own = OwnTraining.objects.filter(
+        starts_on__year=YEAR,
+        organization__kind__in=["bank", "securities", "futures", "insurance", "fintech", "local_financial"],
+    )
+    return {
+        "年度": YEAR,
+        "在库人才总数": active.count(),
+        "领军人才数": active.filter(tier__code="LJ").count(),
+        "高端人才数": active.filter(tier__code="GD").count(),
+        "英才数": active.filter(tier__code="YC").count(),
+        "人才库数": TalentPool.objects.filter(is_active=True).count(),
+        "人才库成员数": PoolMembership.objects.active().count(),
+        "评选活动数": Campaign.objects.filter(year=YEAR).count(),
+        "评选当选人数": Application.objects.filter(campaign__year=YEAR, state="winner").count(),
+        "组织培训机构数": own.values("organization").distinct().count(),
+        "机构培训期数": own.aggregate(n=Sum("sessions"))["n"],
+        "机构培训人次": own.aggregate(n=Sum("participants"))["n"],
+        "办公室培训期数": 0,
+        "办公室培训人次": 0,
+        "报表应报家数": ReturnPeriod.objects.get().submissions.count(),
+        "报表已报家数": ReturnPeriod.objects.get()
+        .submissions.filter(state__in=["submitted", "approved", "locked"])
+        .count(),
+        "服务诉求未办结数": ServiceRequest.objects.filter(state__in=["open", "assigned", "in_progress"]).count(),
+    }
+
+
+def generated_text(user, body: str, title: str = "测试", organization=None, year: int = YEAR) -> tuple[str, list]:
+    template = DocumentTemplate.objects.create(kind=DocumentKind.WORK_REPORT, title=title, body=body)
+    document = GeneratedDocument.objects.create(
+        template=template, year=year, organization=organization, requested_by=user
+    )
+    generate(document)
+    docx = Document(document.file.open("rb"))
+    text = "\n".join(p.text for p in docx.paragraphs)
+    tables = [[[c.text for c in row.cells] for row in table.rows] for table in docx.tables]
+    return text, tables, document
+
+
+def test_every_number_in_a_document_equals_the_database(users, world, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    expected = independent_counts()
+    body = "\n".join(f"{name}={{{{{name}}}}}" for name in expected)
+    text, _, document = generated_text(users["office"], body)
+    found = dict(re.findall(r"^(\S+?)=(\S+)$", text, re.M))
+    assert {name: found[name] for name in expected} == {name: str(value) for name, value in expected.items()}
+    assert document.missing == [] and expected["在库人才总数"] == 5 and expected["机构培训人次"] == 165
+
+
+def test_each_document_kind_carries_the_right_numbers(users, world, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    expected = independent_counts()
+    kinds = {
+        "annual": templates.ANNUAL_SUMMARY,
+        "training": templates.TRAINING_REPORT,
+        "selection": templates.SELECTION_NOTICE,
+        "report": templates.WORK_REPORT,
+    }
+    texts = {kind: generated_text(users["office"], body) for kind, body in kinds.items()}
+    annual, annual_tables, _ = texts["annual"]
+    assert f"在库金融人才{expected['在库人才总数']}人，其中领军人才{expected['领军人才数']}人" in annual
+    assert (
+        f"全年{expected['组织培训机构数']}家金融机构组织各类人才工作培训共计{expected['机构培训期数']}期，培训人员{expected['机构培训人次']}人次"
+        in annual
+    )
+    tier_table = next(t for t in annual_tables if t[0][1] == "人才层级")
+    assert {row[1]: int(row[2]) for row in tier_table[1:]} == {"领军人才": 1, "高端人才": 1, "英才": 2}
+    winners = next(t for t in annual_tables if t[0][1] == "评选")
+    assert [row[2] for row in winners[1:]] == ["甲一"]
+    training, training_tables, _ = texts["training"]
+    assert {row[1]: (row[2], row[3]) for row in training_tables[0][1:]} == {
+        "甲银行济南分行": ("3", "120"),
+        "乙银行济南分行": ("2", "45"),
+    }
+    assert f"共有{expected['评选当选人数']}名（个）个人和集体当选" in texts["selection"][0]
+    report_doc = Document(GeneratedDocument.objects.order_by("-pk").first().file.open("rb"))
+    assert report_doc.inline_shapes, "the work report carries its chart"
+
+
+def test_a_missing_figure_is_shown_as_missing_and_said(users, world, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    text, _, document = generated_text(users["office"], "应报{{报表应报家数}}家。", year=YEAR - 5)
+    assert "应报【数据缺失：报表应报家数】家" in text
+    assert "说明：本文中标注“数据缺失”的1项数据（报表应报家数）未能从平台取得" in text
+    assert document.missing == ["报表应报家数"]
+    scoped, _, _ = generated_text(
+        users["office"], "评选{{评选活动数}}项，人才{{在库人才总数}}人。", organization=world["people"][0].organization
+    )
+    assert "评选【数据缺失：评选活动数】项，人才2人" in scoped  # the bank and its branch
+
+
+def test_unknown_placeholders_are_refused_before_saving(client_for, users, db):
+    response = client_for("office").post(
+        "/o/document-templates/new/",
+        {
+            "kind": "work_report",
+            "title": "{{年度}}汇报",
+            "body": "人才{{人才总量}}人。\n[表格：资金]",
+            "is_active": "on",
+        },
+    )
+    message = response.content.decode()
+    assert "“{{人才总量}}”、“[表格：资金]”不是可用的数据项、表格或图表" in message
+    assert not DocumentTemplate.objects.exists()
+    assert set(ITEMS) >= {"在库人才总数", "机构培训人次"}
+
+
+def test_a_scope_the_user_may_not_see_is_refused(users, world, other_bank, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    template = DocumentTemplate.objects.create(kind=DocumentKind.WORK_REPORT, title="t", body="{{在库人才总数}}")
+    document = GeneratedDocument.objects.create(
+        template=template, year=YEAR, organization=other_bank, requested_by=users["liaison"]
+    )
+    with pytest.raises(ActionRefused, match="无权查看该机构"):
+        generate(document)
+
+
+def test_a_long_document_runs_as_a_background_task(users, world, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    template = DocumentTemplate.objects.create(
+        kind=DocumentKind.ANNUAL_SUMMARY, title="{{年度}}年总结", body=templates.ANNUAL_SUMMARY
+    )
+    document = GeneratedDocument.objects.create(template=template, year=YEAR, requested_by=users["office"])
+    generate_document.call(document.pk)
+    document.refresh_from_db()
+    assert document.state == DocumentState.DONE and document.file.name.endswith(".docx")
+
+
+def test_leader_figures_equal_their_lists(client_for, users, world):
+    office = client_for("office")
+    page = office.get("/dashboards/").content.decode()
+    links = re.findall(r'<a href="([^"]+)" class="figure" data-value="(\d*)">', page)
+    assert len(links) > 10
+    for url, value in links:
+        listed = office.get(url.replace("&amp;", "&")).content.decode()
+        if "/o/" not in url:
+            continue
+        count = re.search(r"共 (\d+) 条", listed)
+        assert count and count.group(1) == value, (url, value)
+    assert 'id="figure-total"' in page
+
+
+def test_a_liaison_sees_their_institutions_version(client_for, users, world):
+    page = client_for("liaison").get("/dashboards/").content.decode()
+    total = re.search(
+        r'id="figure-total"><div class="card-body"><div class="text-muted">[^<]+</div><div class="display-6 fw-bold figure-value">(\d+)',
+        page,
+    )
+    assert total.group(1) == "2"  # 甲一 and 甲二 (branch)
+    assert "乙银行" not in page
+
+
+def test_targets_show_live_progress_and_pace(users, world, dicts):
+    today = timezone.localdate()
+    behind = Target.objects.create(
+        name="领军人才10名",
+        entry=dicts["LJ"],
+        number=10,
+        starts_on=today - timedelta(days=300),
+        due_on=today + timedelta(days=100),
+    )
+    ahead = Target.objects.create(
+        name="英才2名",
+        entry=dicts["YC"],
+        number=2,
+        starts_on=today - timedelta(days=10),
+        due_on=today + timedelta(days=300),
+    )
+    pool = Target.objects.create(
+        name="智库4名",
+        pool=world["pool"],
+        number=4,
+        starts_on=today - timedelta(days=10),
+        due_on=today + timedelta(days=350),
+    )
+    found = progress(behind, users["office"])
+    assert (found.current, found.percent, found.mark) == (1, 10, "进度滞后") and found.elapsed == 75
+    assert progress(ahead, users["office"]).mark == "已完成"
+    assert (progress(pool, users["office"]).current, progress(pool, users["office"]).mark) == (1, "进度正常")
+
+
+def test_the_leader_page_exports_its_tables(client_for, users, world):
+    response = client_for("leader").get("/dashboards/", {"format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("部分", "项目", "数值") and rows[1] == ("在库人才", "合计", "5")
+
+
+def test_a_generated_document_renders_as_an_official_a4_pdf(users, world, settings, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is required (apt-get install libreoffice-writer-nogui)"
+    settings.MEDIA_ROOT = str(tmp_path)
+    _, _, document = generated_text(users["office"], templates.ANNUAL_SUMMARY, title="{{年度}}年全市金融人才工作总结")
+    docx_path = tmp_path / "summary.docx"
+    docx_path.write_bytes(document.file.open("rb").read())
+    fonts = set(re.findall(r'w:eastAsia="([^"]+)"', _document_xml(docx_path)))
+    assert {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"} <= fonts
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "summary.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+    assert (round(width), round(height)) == (595, 842)  # A4
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    words = [
+        tuple(map(float, m))
+        for m in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', boxes)
+    ]
+    mm = 72 / 25.4
+    body = [w for w in words if w[1] < height - 30 * mm]  # leave the page number out
+    assert abs(min(w[0] for w in body) - 28 * mm) <= 1.5 * mm  # left margin 28 mm
+    # right margin 26 mm; LibreOffice may hang one line-end punctuation mark (16 pt) past it
+    assert max(w[2] for w in body) <= width - 26 * mm + 16.5
+    assert min(w[1] for w in body) >= 37 * mm - 2  # top margin 37 mm
+
+
+def _document_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml").decode()
