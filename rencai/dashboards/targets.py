@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rencai.dashboards.figures import list_count
 from rencai.dashboards.models import Target
@@ -15,6 +16,7 @@ class Progress:
     elapsed: int
     mark: str
     url: str
+    behind: bool = False
 
 
 def progress(target: Target, user, on=None) -> Progress:
@@ -31,10 +33,11 @@ def progress(target: Target, user, on=None) -> Progress:
     current = figure.value or 0
     percent = round(current * 100 / target.number)
     elapsed = round(target.elapsed_share(on) * 100)
+    behind = current < target.number and percent < elapsed
     if current >= target.number:
-        mark = "已完成"
-    elif percent >= elapsed:
-        mark = "进度正常"
+        mark = _("已完成")
+    elif behind:
+        mark = _("进度滞后")
     else:
-        mark = "进度滞后"
-    return Progress(current, percent, elapsed, mark, figure.url)
+        mark = _("进度正常")
+    return Progress(current, percent, elapsed, str(mark), figure.url, behind)
