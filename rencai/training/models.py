@@ -30,7 +30,6 @@ class HoursRule(ScopedModel):
     factor = models.DecimalField(
         _("每小时折算学时"), max_digits=4, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(0)]
     )
-    yearly_cap = models.DecimalField(_("每人每年上限（学时）"), max_digits=6, decimal_places=1, null=True, blank=True)
 
     shared = True
 

@@ -66,8 +66,8 @@ class HoursRuleObjects(ObjectConfig):
     model = HoursRule
     slug = "hours-rules"
     nav_section = "training"
-    list_columns = ["mode", "factor", "yearly_cap"]
-    form_fields = ["mode", "factor", "yearly_cap"]
+    list_columns = ["mode", "factor"]
+    form_fields = ["mode", "factor"]
     view_roles = OFFICE_AND_LEADERS
     change_roles = OFFICE
 
