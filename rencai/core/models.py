@@ -1,6 +1,7 @@
 """Base models every app builds on, and the append-only audit log."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +103,50 @@ class OrgOwnedModel(ScopedModel):
 
     class Meta:
         abstract = True
+
+
+class Edition(models.Model):
+    """A definition others depend on (a rubric, a return form): once in use it is never
+    edited in place; :func:`next_edition` copies it, with its parts, as the next edition."""
+
+    edition = models.PositiveSmallIntegerField(_("版本号"), default=1, editable=False)
+    previous = models.ForeignKey(
+        "self", verbose_name=_("上一版本"), null=True, blank=True, on_delete=models.PROTECT, editable=False
+    )
+    #: The Chinese message that refuses an edit of a definition in use.
+    in_use_message = ""
+
+    class Meta:
+        abstract = True
+
+    def in_use(self) -> bool:
+        raise NotImplementedError
+
+    def refuse_if_in_use(self) -> None:
+        if self.pk and self.in_use():
+            raise ValidationError(self.in_use_message)
+
+
+def next_edition(original: Edition, family: dict, parts: tuple[str, ...]) -> Edition:
+    """A copy of ``original`` numbered after the latest edition of its ``family`` (the
+    lookup that names all editions, e.g. ``{"code": "HR"}``), with copies of the records
+    of each related manager in ``parts``."""
+    model = type(original)
+    latest = model._default_manager.filter(**family).order_by("-edition").first()
+    copy = model._default_manager.get(pk=original.pk)
+    copy.pk = copy.id = None
+    copy._state.adding = True
+    copy.edition, copy.previous, copy.version = latest.edition + 1, original, 1
+    copy.save()
+    for name in parts:
+        manager = getattr(original, name)
+        for part in manager.all():
+            part.pk = part.id = None
+            part._state.adding = True
+            setattr(part, manager.field.name, copy)
+            part.version = 1
+            part.save()
+    return copy
 
 
 class AuditAction(models.TextChoices):

@@ -13,25 +13,22 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.core.models import OrgOwnedModel, ScopedModel
+from rencai.core.models import Edition, OrgOwnedModel, ScopedModel
 from rencai.evaluation.scoring import TIE_BREAKS
 from rencai.talents.models import PoolLevel
 
 IN_USE_MESSAGE = _("该评分细则已在评审中使用，不能直接修改；请使用“另存为新版本”。")
 
 
-class Rubric(ScopedModel):
+class Rubric(ScopedModel, Edition):
     """A scoring rubric (评分细则); versioned: a rubric in use is never edited in place."""
 
     name = models.CharField(_("名称"), max_length=100)
-    edition = models.PositiveSmallIntegerField(_("版本号"), default=1, editable=False)
-    previous = models.ForeignKey(
-        "self", verbose_name=_("上一版本"), null=True, blank=True, on_delete=models.PROTECT, editable=False
-    )
     description = models.TextField(_("说明"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
     shared = True
+    in_use_message = IN_USE_MESSAGE
 
     class Meta:
         ordering = ["name", "-edition"]
@@ -51,8 +48,7 @@ class Rubric(ScopedModel):
     full_marks.short_description = _("满分")
 
     def clean(self) -> None:
-        if self.pk and self.in_use():
-            raise ValidationError(IN_USE_MESSAGE)
+        self.refuse_if_in_use()
 
 
 class Criterion(ScopedModel):

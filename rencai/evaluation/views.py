@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from rencai.core import audit
 from rencai.core.actions import Action, ActionRefused
 from rencai.core.exports import write_xlsx, xlsx_response
-from rencai.core.models import AuditAction
+from rencai.core.models import AuditAction, next_edition
 from rencai.core.objects import ObjectConfig, Section, register, registered, related_sections, sections_for
 from rencai.core.roles import BUSINESS_ROLES, CITYWIDE_READERS, Role, role_of
 from rencai.core.todos import Todo, todo_provider
@@ -51,19 +51,7 @@ def _refuse_if_in_use(rubric: Rubric) -> None:
 
 
 def _new_version(rubric: Rubric, user, data: dict) -> str:
-    latest = Rubric.objects.filter(name=rubric.name).order_by("-edition").first()
-    copy = Rubric.objects.create(
-        name=rubric.name, edition=latest.edition + 1, previous=rubric, description=rubric.description
-    )
-    for criterion in rubric.criteria.all():
-        Criterion.objects.create(
-            rubric=copy,
-            order=criterion.order,
-            name=criterion.name,
-            description=criterion.description,
-            max_score=criterion.max_score,
-            weight=criterion.weight,
-        )
+    copy = next_edition(rubric, {"name": rubric.name}, ("criteria",))
     return _("已另存为新版本：%(rubric)s") % {"rubric": copy}
 
 

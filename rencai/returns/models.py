@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rencai.core.models import OrgOwnedModel, ScopedModel
+from rencai.core.models import Edition, OrgOwnedModel, ScopedModel
 from rencai.orgs.models import OrganizationKind
 
 
@@ -19,15 +19,14 @@ class PeriodType(models.TextChoices):
     ONE_OFF = "one_off", _("一次性调研")
 
 
-class ReturnForm(ScopedModel):
+IN_USE_MESSAGE = _("该报表已有填报数据，不能直接修改；请使用“另存为新版本”。")
+
+
+class ReturnForm(ScopedModel, Edition):
     """A return form (报表); a form with submissions is never edited: it gets a new edition."""
 
     code = models.CharField(_("表号"), max_length=30)
     name = models.CharField(_("报表名称"), max_length=150)
-    edition = models.PositiveSmallIntegerField(_("版本号"), default=1, editable=False)
-    previous = models.ForeignKey(
-        "self", verbose_name=_("上一版本"), null=True, blank=True, on_delete=models.PROTECT, editable=False
-    )
     period_type = models.CharField(_("报送周期"), max_length=20, choices=PeriodType.choices)
     organization_kinds = models.JSONField(
         _("报送机构类型"), default=list, help_text=_("向哪些类型的机构下发；空表示全部金融机构。")
@@ -36,6 +35,7 @@ class ReturnForm(ScopedModel):
     is_survey = models.BooleanField(_("调研问卷"), default=False)
 
     shared = True
+    in_use_message = IN_USE_MESSAGE
 
     class Meta:
         ordering = ["code", "-edition"]
@@ -56,8 +56,7 @@ class ReturnForm(ScopedModel):
     kinds_display.short_description = _("报送机构类型")
 
     def clean(self) -> None:
-        if self.pk and self.in_use():
-            raise ValidationError(_("该报表已有填报数据，不能直接修改；请使用“另存为新版本”。"))
+        self.refuse_if_in_use()
 
 
 class IndicatorType(models.TextChoices):
@@ -106,7 +105,7 @@ class Indicator(ScopedModel):
 
     def clean(self) -> None:
         if self.form_id and self.form.in_use():
-            raise ValidationError(_("该报表已有填报数据，不能直接修改；请使用“另存为新版本”。"))
+            raise ValidationError(IN_USE_MESSAGE)
         if not self.code.isidentifier():
             raise ValidationError({"code": _("指标代码须以字母或汉字开头，只含字母、数字、汉字和下划线。")})
 
@@ -139,7 +138,7 @@ class ValidationRule(ScopedModel):
         from rencai.returns.rules import RuleError, check_expression
 
         if self.form_id and self.form.in_use():
-            raise ValidationError(_("该报表已有填报数据，不能直接修改；请使用“另存为新版本”。"))
+            raise ValidationError(IN_USE_MESSAGE)
         if self.form_id and self.expression:
             try:
                 check_expression(self.expression, self.form)

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from rencai.core import audit
 from rencai.core.actions import Action, ActionRefused, Transition, Workflow, reason_input
 from rencai.core.exports import XLSX_CONTENT_TYPE, write_xlsx, xlsx_response
-from rencai.core.models import AuditAction
+from rencai.core.models import AuditAction, next_edition
 from rencai.core.objects import ObjectConfig, Section, register, related_sections
 from rencai.core.roles import Role, role_of
 from rencai.core.todos import Todo, todo_provider
@@ -47,23 +47,7 @@ READERS = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
 
 
 def _new_edition(form: ReturnForm, user, data: dict) -> str:
-    latest = ReturnForm.objects.filter(code=form.code).order_by("-edition").first()
-    copy = ReturnForm.objects.create(
-        code=form.code,
-        name=form.name,
-        edition=latest.edition + 1,
-        previous=form,
-        period_type=form.period_type,
-        organization_kinds=form.organization_kinds,
-        description=form.description,
-        is_survey=form.is_survey,
-    )
-    for indicator in form.indicators.all():
-        indicator.pk, indicator.form = None, copy
-        indicator.save()
-    for rule in form.rules.all():
-        rule.pk, rule.form = None, copy
-        rule.save()
+    copy = next_edition(form, {"code": form.code}, ("indicators", "rules"))
     return _("已另存为新版本：%(form)s") % {"form": copy}
 
 
