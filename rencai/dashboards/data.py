@@ -79,9 +79,7 @@ def _winners(scope: Scope) -> int:
 
 
 def _own_financial(scope: Scope) -> tuple[int, int, int]:
-    rows = [r for r in scope.training().rows if r.organization.kind in training_figures.FINANCIAL_KINDS]
-    organisers = [r for r in rows if r.own_classes]
-    return len(organisers), sum(r.own_classes for r in organisers), sum(r.own_participants for r in organisers)
+    return training_figures.own_training(scope.training())
 
 
 def _hr_period(scope: Scope) -> ReturnPeriod | None:

@@ -25,6 +25,20 @@ class OrganizationKind(models.TextChoices):
     COMMUNITY = "community", _("社区")
 
 
+#: The kinds counted as 金融机构: returns go to them by default, and the officials' training
+#: sentence counts them.
+FINANCIAL_KINDS = frozenset(
+    {
+        OrganizationKind.BANK,
+        OrganizationKind.SECURITIES,
+        OrganizationKind.FUTURES,
+        OrganizationKind.INSURANCE,
+        OrganizationKind.FINTECH,
+        OrganizationKind.LOCAL_FINANCIAL,
+    }
+)
+
+
 class Region(TrackedModel):
     """An administrative division, by its GB/T 2260 code."""
 

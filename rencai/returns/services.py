@@ -10,7 +10,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from rencai.core.actions import ActionRefused
-from rencai.orgs.models import Organization, OrganizationKind
+from rencai.orgs.models import FINANCIAL_KINDS, Organization
 from rencai.returns.models import (
     EDITABLE_STATES,
     Indicator,
@@ -24,15 +24,6 @@ from rencai.returns.models import (
     plain_number,
 )
 from rencai.returns.rules import Finding, apply_rules, figures_for
-
-FINANCIAL_KINDS = [
-    OrganizationKind.BANK,
-    OrganizationKind.SECURITIES,
-    OrganizationKind.FUTURES,
-    OrganizationKind.INSURANCE,
-    OrganizationKind.FINTECH,
-    OrganizationKind.LOCAL_FINANCIAL,
-]
 
 REPORTED_STATES = (SubmissionState.SUBMITTED, SubmissionState.APPROVED, SubmissionState.LOCKED)
 #: Indicators the platform can compute for an institution and a period.

@@ -9,21 +9,10 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
-from rencai.orgs.models import Organization, OrganizationKind
+from rencai.orgs.models import FINANCIAL_KINDS, Organization, OrganizationKind
 from rencai.talents.models import Talent
 from rencai.training.models import Enrollment, Feedback, OwnTraining, TrainingClass, WatchProgress
 
-#: Kinds of organisation counted as 金融机构 in the sentence officials write.
-FINANCIAL_KINDS = frozenset(
-    {
-        OrganizationKind.BANK,
-        OrganizationKind.SECURITIES,
-        OrganizationKind.FUTURES,
-        OrganizationKind.INSURANCE,
-        OrganizationKind.FINTECH,
-        OrganizationKind.LOCAL_FINANCIAL,
-    }
-)
 HEADERS = [
     "单位",
     "机构类型",
@@ -190,16 +179,18 @@ def rows(table: Table) -> list[list]:
     return [*(cells(r, r.organization.get_kind_display()) for r in table.rows), cells(table.total, "")]
 
 
-def _own_training(rows: list[Row]) -> tuple[int, int, int]:
-    """(organisers, classes, participants) of the institutions' own training."""
+def own_training(table: Table, financial: bool = True) -> tuple[int, int, int]:
+    """(organisers, classes, participants) of the own training of the financial
+    institutions in ``table`` (or, with ``financial=False``, of the other units)."""
+    rows = [r for r in table.rows if (r.organization.kind in FINANCIAL_KINDS) == financial]
     organisers = [r for r in rows if r.own_classes]
     return len(organisers), sum(r.own_classes for r in organisers), sum(r.own_participants for r in organisers)
 
 
 def city_sentence(table: Table) -> str:
     """The sentence officials write, from the figures: N家金融机构组织…共计M期，培训人员K人次."""
-    financial = _own_training([r for r in table.rows if r.organization.kind in FINANCIAL_KINDS])
-    others = _own_training([r for r in table.rows if r.organization.kind not in FINANCIAL_KINDS])
+    financial = own_training(table)
+    others = own_training(table, financial=False)
     total = table.total
     sentence = (
         f"{table.period}，{financial[0]}家金融机构组织各类人才工作培训共计{financial[1]}期，培训人员{financial[2]}人次"

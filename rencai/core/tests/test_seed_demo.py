@@ -59,6 +59,7 @@ def assert_training_demo() -> None:
     from django.db.models import Sum
     from django.utils import timezone
 
+    from rencai.orgs.models import FINANCIAL_KINDS
     from rencai.talents.models import Talent
     from rencai.training import figures
     from rencai.training.models import Enrollment, OwnTraining, TrainingClass, Video, WatchProgress
@@ -66,7 +67,7 @@ def assert_training_demo() -> None:
     year = timezone.localdate().year
     period = figures.Period(date(year, 1, 1), date(year, 12, 31))
     table = figures.by_institution(User.objects.get(username="office"), period)
-    own = OwnTraining.objects.filter(starts_on__year=year, organization__kind__in=figures.FINANCIAL_KINDS)
+    own = OwnTraining.objects.filter(starts_on__year=year, organization__kind__in=FINANCIAL_KINDS)
     organisers = own.values("organization").distinct().count()
     sessions = own.aggregate(n=Sum("sessions"))["n"]
     participants = own.aggregate(n=Sum("participants"))["n"]
