@@ -3,12 +3,11 @@ input checks on the cells, labels locked) and reading a filled one back, with er
 cell. The template carries a signed mark of form, edition, period and institution, so that
 another institution's file, an older edition or a forged mark is refused."""
 
-import hashlib
-import hmac
 import io
 
 import xlsxwriter
 from django.conf import settings
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from rencai.core.actions import ActionRefused
 from rencai.core.imports.reading import ImportFileError, open_table
@@ -24,8 +23,7 @@ HEADERS = ["栏目", "指标代码", "指标名称", "计量单位", "填报值"
 
 
 def _signature(text: str) -> str:
-    key = hashlib.sha256(f"rencai-returns:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:16]
+    return salted_hmac("rencai.returns.template", text, algorithm="sha256").hexdigest()[:16]
 
 
 def mark_of(submission: Submission) -> str:
@@ -125,7 +123,7 @@ def read_upload(submission: Submission, content: bytes) -> EntryErrors:
 
 def check_mark(submission: Submission, mark: str) -> None:
     parts = mark.split("|")
-    if len(parts) != 5 or not hmac.compare_digest(_signature("|".join(parts[:4])), parts[4]):
+    if len(parts) != 5 or not constant_time_compare(_signature("|".join(parts[:4])), parts[4]):
         raise ActionRefused("该文件不是从本系统下载的填报模板（模板标识缺失或被修改），请重新下载模板填写。")
     code, edition, period_id, organization_id = parts[:4]
     form = submission.period.form

@@ -2,14 +2,12 @@
 people in with a signed, minute-by-minute QR code, credit hours, close a class with
 completions and certificates, and credit a video only for what was really watched."""
 
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from rencai.core import audit
 from rencai.core.actions import ActionRefused
@@ -135,17 +133,12 @@ def waiting_position(enrollment: Enrollment) -> int:
 # --- QR check-in -------------------------------------------------------------------------
 
 
-def _qr_key() -> bytes:
-    return hashlib.sha256(f"rencai-checkin:{settings.SECRET_KEY}".encode()).digest()
-
-
 def qr_step(at: datetime | None = None) -> int:
     return int((at or timezone.now()).timestamp()) // QR_STEP_SECONDS
 
 
 def qr_token(session_id: int, step: int) -> str:
-    message = f"{session_id}:{step}".encode()
-    return hmac.new(_qr_key(), message, hashlib.sha256).hexdigest()[:20]
+    return salted_hmac("rencai.training.checkin", f"{session_id}:{step}", algorithm="sha256").hexdigest()[:20]
 
 
 def qr_path(session: Session, at: datetime | None = None) -> str:
@@ -155,7 +148,7 @@ def qr_path(session: Session, at: datetime | None = None) -> str:
 
 def check_qr(session_id: int, step: int, token: str, at: datetime | None = None) -> None:
     """Refuse a forged or expired code."""
-    if not hmac.compare_digest(qr_token(session_id, step), token):
+    if not constant_time_compare(qr_token(session_id, step), token):
         raise ActionRefused("签到码无效，请扫描现场大屏上的二维码。")
     now = qr_step(at)
     if step > now or now - step > QR_GRACE_STEPS:
