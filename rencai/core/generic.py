@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -26,8 +27,22 @@ from rencai.core.models import AuditAction, AuditEntry
 from rencai.core.objects import ObjectConfig, registered, sections_for
 from rencai.core.paginator import ListPaginator
 from rencai.core.personal import personal_fields
-from rencai.core.roles import may_unmask
+from rencai.core.roles import may_unmask, role_of
 from rencai.core.versioning import StaleEdit, save_versioned
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """A page of its own for some roles only: anyone else gets 403 with ``denied_message``
+    (a visitor who is not logged in is sent to log in first). Scoping of the objects the
+    page shows stays with the page."""
+
+    roles: frozenset = frozenset()
+    denied_message = gettext_lazy("您的角色无权进行此操作。")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and role_of(request.user) not in self.roles:
+            raise PermissionDenied(self.denied_message)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ObjectViewMixin(LoginRequiredMixin):

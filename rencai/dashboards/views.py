@@ -5,13 +5,12 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -19,9 +18,10 @@ from rencai.core import audit
 from rencai.core.actions import ActionRefused
 from rencai.core.exports import write_xlsx, xlsx_response
 from rencai.core.forms import bootstrapify
+from rencai.core.generic import RoleRequiredMixin
 from rencai.core.models import AuditAction
 from rencai.core.objects import ObjectConfig, Section, register
-from rencai.core.roles import Role, role_of
+from rencai.core.roles import Role
 from rencai.dashboards import leader
 from rencai.dashboards.figures import Period
 from rencai.dashboards.generation import generate, generate_later
@@ -41,14 +41,14 @@ def year_from(request) -> int:
         return timezone.localdate().year
 
 
-class LeaderView(LoginRequiredMixin, TemplateView):
+class LeaderView(RoleRequiredMixin, TemplateView):
     """One page of the figures a leader asks for; a liaison sees their institution's."""
 
     template_name = "dashboards/leader.html"
+    roles = VIEWERS
+    denied_message = gettext_lazy("您的角色无权查看领导驾驶舱。")
 
     def get(self, request, *args, **kwargs):
-        if role_of(request.user) not in VIEWERS:
-            raise PermissionDenied(_("您的角色无权查看领导驾驶舱。"))
         view = leader.build(request.user, Period(year_from(request)))
         if request.GET.get("format") == "xlsx":
             audit.record(
@@ -139,13 +139,10 @@ class GenerateForm(forms.Form):
     background = forms.BooleanField(label=_("后台生成（长文稿）"), required=False)
 
 
-class GenerateView(LoginRequiredMixin, TemplateView):
+class GenerateView(RoleRequiredMixin, TemplateView):
     template_name = "dashboards/generate.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and role_of(request.user) not in OFFICE_AND_LEADERS:
-            raise PermissionDenied(_("您的角色无权生成文稿。"))
-        return super().dispatch(request, *args, **kwargs)
+    roles = OFFICE_AND_LEADERS
+    denied_message = gettext_lazy("您的角色无权生成文稿。")
 
     def form(self, data=None) -> GenerateForm:
         initial = {"template": self.request.GET.get("template"), "year": timezone.localdate().year}
@@ -186,10 +183,11 @@ class GenerateView(LoginRequiredMixin, TemplateView):
         return HttpResponseRedirect(reverse("objects:generated-documents-detail", args=[document.pk]))
 
 
-class DownloadView(LoginRequiredMixin, View):
+class DownloadView(RoleRequiredMixin, View):
+    roles = OFFICE_AND_LEADERS
+    denied_message = gettext_lazy("您的角色无权下载文稿。")
+
     def get(self, request, pk: int):
-        if role_of(request.user) not in OFFICE_AND_LEADERS:
-            raise PermissionDenied(_("您的角色无权下载文稿。"))
         document = get_object_or_404(GeneratedDocument, pk=pk)
         if document.state != DocumentState.DONE:
             raise Http404

@@ -7,17 +7,18 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from rencai.core import audit
 from rencai.core.actions import Action, ActionRefused
 from rencai.core.exports import write_xlsx, xlsx_response
+from rencai.core.generic import RoleRequiredMixin
 from rencai.core.models import AuditAction, next_edition
 from rencai.core.objects import ObjectConfig, Section, register, registered, related_sections, sections_for
 from rencai.core.roles import BUSINESS_ROLES, CITYWIDE_READERS, Role, role_of
@@ -484,15 +485,12 @@ class ScoreView(LoginRequiredMixin, TemplateView):
         }
 
 
-class RankingView(LoginRequiredMixin, TemplateView):
+class RankingView(RoleRequiredMixin, TemplateView):
     """The office's live ranking with outliers flagged; ``?format=xlsx`` downloads it."""
 
     template_name = "evaluation/ranking.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and role_of(request.user) not in CITYWIDE_READERS:
-            raise PermissionDenied(_("您的角色无权查看评审排名。"))
-        return super().dispatch(request, *args, **kwargs)
+    roles = CITYWIDE_READERS
+    denied_message = gettext_lazy("您的角色无权查看评审排名。")
 
     def get(self, request, *args, **kwargs):
         review = get_object_or_404(Review.objects.visible_to(request.user).select_related("rubric"), pk=kwargs["pk"])
@@ -544,12 +542,14 @@ class RankingView(LoginRequiredMixin, TemplateView):
         return xlsx_response(write_xlsx("评审排名", headers, rows), f"{review.title}-排名")
 
 
-class DrawVerifyView(LoginRequiredMixin, TemplateView):
+class DrawVerifyView(RoleRequiredMixin, TemplateView):
     """The draw recomputed from its published record. Office staff and leaders may open it
     at once; every other business user once the review has ended (expert names stay
     confidential while scoring is under way)."""
 
     template_name = "evaluation/draw_verify.html"
+    roles = BUSINESS_ROLES
+    denied_message = gettext_lazy("您的角色无权查看。")
 
     def get(self, request, *args, **kwargs):
         draw = self.draw()
@@ -572,11 +572,8 @@ class DrawVerifyView(LoginRequiredMixin, TemplateView):
 
     def draw(self) -> Draw:
         user = self.request.user
-        role = role_of(user)
-        if role not in BUSINESS_ROLES:
-            raise PermissionDenied(_("您的角色无权查看。"))
         draws = Draw.objects.exclude(state=DrawState.PREPARED).select_related("review")
-        if role not in CITYWIDE_READERS:
+        if role_of(user) not in CITYWIDE_READERS:
             draws = draws.filter(review__state=ReviewState.CLOSED)
         return get_object_or_404(draws, pk=self.kwargs["pk"])
 

@@ -6,7 +6,6 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
@@ -15,11 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from rencai.core import audit
 from rencai.core.actions import Action, ActionRefused, Transition, Workflow, reason_input
 from rencai.core.exports import XLSX_CONTENT_TYPE, write_xlsx, xlsx_response
+from rencai.core.generic import RoleRequiredMixin
 from rencai.core.models import AuditAction, next_edition
 from rencai.core.objects import ObjectConfig, Section, register, related_sections
 from rencai.core.roles import Role, role_of
@@ -281,17 +283,17 @@ class SubmissionObjects(ObjectConfig):
 
 
 def submission_for(request, pk: int) -> Submission:
-    if role_of(request.user) not in READERS:
-        raise PermissionDenied(_("您的角色无权查看报表。"))
     return get_object_or_404(
         Submission.objects.visible_to(request.user).select_related("period__form", "organization"), pk=pk
     )
 
 
-class FillView(LoginRequiredMixin, TemplateView):
+class FillView(RoleRequiredMixin, TemplateView):
     """The form on screen: sections, grids, prefilled figures, and the findings."""
 
     template_name = "returns/fill.html"
+    roles = READERS
+    denied_message = gettext_lazy("您的角色无权查看报表。")
 
     def get(self, request, pk: int):
         submission = submission_for(request, pk)
@@ -376,11 +378,12 @@ class FillView(LoginRequiredMixin, TemplateView):
         }
 
 
-class TemplateDownloadView(LoginRequiredMixin, TemplateView):
+class TemplateDownloadView(RoleRequiredMixin, View):
+    roles = REPORTERS
+    denied_message = gettext_lazy("您的角色无权下载填报模板。")
+
     def get(self, request, pk: int):
         submission = submission_for(request, pk)
-        if role_of(request.user) not in REPORTERS:
-            raise PermissionDenied(_("您的角色无权下载填报模板。"))
         audit.record(
             AuditAction.EXPORT, obj=submission, changes={"template": submission.period.form.code}, request=request
         )
@@ -390,14 +393,14 @@ class TemplateDownloadView(LoginRequiredMixin, TemplateView):
         return response
 
 
-class BoardView(LoginRequiredMixin, TemplateView):
+class BoardView(RoleRequiredMixin, TemplateView):
     """Who has reported, who is late; reminders go from here."""
 
     template_name = "returns/board.html"
+    roles = OFFICE_AND_LEADERS
+    denied_message = gettext_lazy("您的角色无权查看报送进度。")
 
     def get(self, request, pk: int):
-        if role_of(request.user) not in OFFICE_AND_LEADERS:
-            raise PermissionDenied(_("您的角色无权查看报送进度。"))
         period = get_object_or_404(ReturnPeriod.objects.select_related("form"), pk=pk)
         rows, counts = services.board(period)
         return self.render_to_response(
@@ -405,12 +408,12 @@ class BoardView(LoginRequiredMixin, TemplateView):
         )
 
 
-class AggregateView(LoginRequiredMixin, TemplateView):
+class AggregateView(RoleRequiredMixin, TemplateView):
     template_name = "returns/aggregate.html"
+    roles = READERS
+    denied_message = gettext_lazy("您的角色无权查看汇总。")
 
     def get(self, request, pk: int):
-        if role_of(request.user) not in READERS:
-            raise PermissionDenied(_("您的角色无权查看汇总。"))
         period = get_object_or_404(ReturnPeriod.objects.select_related("form"), pk=pk)
         kind, region, code = (
             request.GET.get("kind", ""),

@@ -3,14 +3,13 @@ the vote, material downloads, the results table and the generated notices."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -18,6 +17,7 @@ from rencai.core import audit
 from rencai.core.actions import Action, ActionRefused, Transition, Workflow, reason_input
 from rencai.core.context import client_ip
 from rencai.core.exports import xlsx_response
+from rencai.core.generic import RoleRequiredMixin
 from rencai.core.models import AuditAction
 from rencai.core.objects import ObjectConfig, Section, register, related_sections, section_provider
 from rencai.core.roles import BUSINESS_ROLES, CITYWIDE_READERS, Role, role_of
@@ -658,14 +658,14 @@ def organization_awards(organization, user) -> list[Section]:
 # --- own pages ------------------------------------------------------------------------------
 
 
-class VoteView(LoginRequiredMixin, TemplateView):
+class VoteView(RoleRequiredMixin, TemplateView):
     """The public vote: candidates in review, one vote per account per day."""
 
     template_name = "selections/vote.html"
+    roles = BUSINESS_ROLES
+    denied_message = gettext_lazy("您的角色无权投票。")
 
     def campaign(self) -> Campaign:
-        if role_of(self.request.user) not in BUSINESS_ROLES:
-            raise PermissionDenied(_("您的角色无权投票。"))
         return get_object_or_404(Campaign, pk=self.kwargs["pk"], has_public_vote=True)
 
     def get_context_data(self, **kwargs):
@@ -688,23 +688,19 @@ class VoteView(LoginRequiredMixin, TemplateView):
         return HttpResponseRedirect(reverse("selections:vote", args=[campaign.pk]))
 
 
-class MaterialDownloadView(LoginRequiredMixin, View):
+class MaterialDownloadView(RoleRequiredMixin, View):
+    roles = BUSINESS_ROLES
+    denied_message = gettext_lazy("您的角色无权下载。")
+
     def get(self, request, pk: int):
-        if role_of(request.user) not in BUSINESS_ROLES:
-            raise PermissionDenied(_("您的角色无权下载。"))
         material = get_object_or_404(Material.objects.visible_to(request.user), pk=pk)
         audit.record(AuditAction.EXPORT, obj=material, changes={"download": material.file_name}, request=request)
         return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.file_name)
 
 
-class OfficeOnlyMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and role_of(request.user) not in CITYWIDE_READERS:
-            raise PermissionDenied(_("您的角色无权进行此操作。"))
-        return super().dispatch(request, *args, **kwargs)
+class ResultsExportView(RoleRequiredMixin, View):
+    roles = CITYWIDE_READERS
 
-
-class ResultsExportView(OfficeOnlyMixin, View):
     def get(self, request, pk: int):
         campaign = get_object_or_404(Campaign, pk=pk)
         content, rows = documents.results_xlsx(campaign)
@@ -712,7 +708,9 @@ class ResultsExportView(OfficeOnlyMixin, View):
         return xlsx_response(content, f"{campaign}-排名及结果")
 
 
-class DocumentView(OfficeOnlyMixin, View):
+class DocumentView(RoleRequiredMixin, View):
+    roles = CITYWIDE_READERS
+
     def get(self, request, pk: int, kind: str):
         campaign = get_object_or_404(Campaign, pk=pk)
         writers = {"publicity": documents.publicity_notice, "results": documents.results_notice}

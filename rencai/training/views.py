@@ -7,7 +7,6 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from rencai.core import audit
 from rencai.core.actions import Action, ActionRefused, Transition, Workflow
 from rencai.core.exports import write_xlsx, xlsx_response
+from rencai.core.generic import RoleRequiredMixin
 from rencai.core.models import AuditAction
 from rencai.core.objects import ObjectConfig, Section, register, related_sections, section_provider
 from rencai.core.personal import mask_name
@@ -501,14 +502,14 @@ def training_record(talent, user) -> list[Section]:
 # --- own pages ------------------------------------------------------------------------------
 
 
-class QrView(LoginRequiredMixin, TemplateView):
+class QrView(RoleRequiredMixin, TemplateView):
     """The check-in code of a session for the screen in the room; it changes every minute."""
 
     template_name = "training/qr.html"
+    roles = OFFICE
+    denied_message = gettext_lazy("只有办公室人员可以展示签到码。")
 
     def get(self, request, pk: int):
-        if role_of(request.user) != Role.OFFICE:
-            raise PermissionDenied(_("只有办公室人员可以展示签到码。"))
         session = get_object_or_404(Session.objects.select_related("training_class"), pk=pk)
         url = request.build_absolute_uri(services.qr_path(session))
         context = {
@@ -538,10 +539,11 @@ class CheckInView(LoginRequiredMixin, View):
         return render(request, "training/checkin.html", {"session": target, "attendance": attendance})
 
 
-class VideoMixin(LoginRequiredMixin):
+class VideoMixin(RoleRequiredMixin):
+    roles = TRAINING_READERS
+    denied_message = gettext_lazy("您的角色无权观看。")
+
     def video(self, pk: int) -> Video:
-        if role_of(self.request.user) not in TRAINING_READERS:
-            raise PermissionDenied(_("您的角色无权观看。"))
         return get_object_or_404(VideoObjects().visible(self.request.user), pk=pk)
 
 
@@ -595,10 +597,11 @@ class ProgressView(VideoMixin, View):
         )
 
 
-class CertificateView(LoginRequiredMixin, View):
+class CertificateView(RoleRequiredMixin, View):
+    roles = TRAINING_READERS
+    denied_message = gettext_lazy("您的角色无权下载。")
+
     def get(self, request, pk: int):
-        if role_of(request.user) not in TRAINING_READERS:
-            raise PermissionDenied(_("您的角色无权下载。"))
         enrollment = get_object_or_404(Enrollment.objects.visible_to(request.user), pk=pk)
         if not enrollment.certificate_number:
             raise Http404
@@ -632,15 +635,15 @@ class CertificateVerifyView(View):
         return render(request, "training/certificate_verify.html", context, status=200 if enrollment else 404)
 
 
-class FiguresView(LoginRequiredMixin, TemplateView):
+class FiguresView(RoleRequiredMixin, TemplateView):
     """Classes (期), participants (人次), hours per person and coverage, per institution and
     for the city; a liaison sees their own institution."""
 
     template_name = "training/figures.html"
+    roles = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
+    denied_message = gettext_lazy("您的角色无权查看培训统计。")
 
     def get(self, request, *args, **kwargs):
-        if role_of(request.user) not in {Role.OFFICE, Role.LEADER, Role.LIAISON}:
-            raise PermissionDenied(_("您的角色无权查看培训统计。"))
         period = figures.Period.from_query(request.GET)
         kind = request.GET.get("kind", "")
         table = figures.by_institution(request.user, period, kind)
