@@ -644,7 +644,7 @@ class ListPage:
 
     def page(self, request: HttpRequest) -> tuple[int, list[Model]]:
         """What ``ObjectListView.get_context_data`` asks of the database for its page."""
-        from rencai.core.generic import ObjectListView
+        from rencai.core.objects.pages import ObjectListView
         from rencai.core.paginator import ListPaginator
 
         view = ObjectListView(config=self.config)

@@ -1,8 +1,9 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from rencai.core.api import build_router
-from rencai.core.generic import object_urlpatterns
+import rencai.core.converters  # noqa: F401 - registers <id:…> before any URL module uses it
+from rencai.core.objects.api import build_router
+from rencai.core.objects.pages import object_urlpatterns
 
 api_router = build_router()
 

@@ -1,4 +1,4 @@
-"""Log-in with lock-out and a TOTP second factor; users declared as objects."""
+"""Log-in with lock-out and a TOTP second factor (users are declared in ``objects.py``)."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -10,15 +10,9 @@ from django.views.generic import FormView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rencai.accounts.filters import UserFilter
-from rencai.accounts.forms import LoginForm, OTPTokenForm, UserCreateForm, UserProfileForm, UserRoleForm
-from rencai.accounts.imports import UserSchema
-from rencai.accounts.models import User
+from rencai.accounts.forms import LoginForm, OTPTokenForm
 from rencai.core import audit
 from rencai.core.models import AuditAction
-from rencai.core.objects import ObjectConfig, register
-from rencai.core.roles import BUSINESS_ROLES, Role, role_of
-from rencai.core.todos import Todo, todo_provider
 
 
 class LoginView(auth_views.LoginView):
@@ -83,67 +77,6 @@ def _base32(key: bytes) -> str:
     import base64
 
     return base64.b32encode(key).decode().rstrip("=")
-
-
-@register
-class UserObjects(ObjectConfig):
-    model = User
-    slug = "users"
-    import_schema = UserSchema
-    nav_section = "accounts"
-    list_columns = ["username", "full_name", "role", "organization", "mobile", "is_active", "last_login"]
-    detail_fields = [
-        "username",
-        "full_name",
-        "role",
-        "organization",
-        "email",
-        "mobile",
-        "id_number",
-        "is_active",
-        "last_login",
-        "date_joined",
-    ]
-    export_columns = ["username", "full_name", "role", "organization", "email", "mobile", "is_active"]
-    form_fields = ["username", "full_name", "organization", "email", "mobile", "id_number", "is_active"]
-    api_fields = ["id", "username", "full_name", "role", "organization", "email", "mobile", "is_active", "version"]
-    api_read_only_fields = ["role"]
-    filterset_class = UserFilter
-    search_fields = ["username", "full_name", "organization__name"]
-    ordering = ["organization__path", "username"]
-    view_roles = BUSINESS_ROLES | {Role.SYSADMIN, Role.SECADMIN}
-    create_roles = frozenset({Role.SYSADMIN})
-    change_roles = frozenset({Role.SYSADMIN, Role.SECADMIN})
-    delete_roles = frozenset({Role.SYSADMIN})
-
-    def get_form_class(self, user, instance=None):
-        if role_of(user) == Role.SECADMIN:
-            return UserRoleForm
-        return UserCreateForm if instance is None else UserProfileForm
-
-    def limit_form_choices(self, form, user) -> None:
-        from rencai.orgs.models import Organization
-
-        if "organization" in form.fields:
-            form.fields["organization"].queryset = Organization.objects.visible_to(user)
-
-    def before_save(self, instance, user, creating: bool) -> None:
-        if not creating and "role" in getattr(instance, "_audit_snapshot", {}):
-            old_role = instance._audit_snapshot["role"]
-            if old_role != instance.role:
-                audit.record(
-                    AuditAction.PERMISSION, obj=instance, changes={"role": [old_role, instance.role]}, user=user
-                )
-
-
-@todo_provider
-def locked_accounts(user) -> list[Todo]:
-    if role_of(user) != Role.SYSADMIN:
-        return []
-    from axes.models import AccessAttempt
-
-    count = AccessAttempt.objects.filter(failures_since_start__gte=5).count()
-    return [Todo(_("%(count)s 个账号因登录失败被锁定") % {"count": count}, "/o/users/", count)] if count else []
 
 
 def password_changed(request):

@@ -13,5 +13,7 @@ class CoreConfig(AppConfig):
         from rencai.core import audit
 
         audit.connect_signals()
-        # Each app declares its objects in views.py and its demo data in demo.py.
-        autodiscover_modules("views")
+        # Each app declares its objects in objects.py and what it gives others (to-dos,
+        # profile sections, figures) in providers.py; pages (views.py) are never imported
+        # here, so the task worker and the dashboards do not load presentation code.
+        autodiscover_modules("objects", "providers")

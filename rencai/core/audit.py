@@ -183,7 +183,7 @@ def verify_chain(entries: Iterable[AuditEntry]) -> tuple[int, AuditEntry | None,
 # --- Automatic audit of model changes -------------------------------------------------
 
 
-def _field_values(instance: models.Model) -> dict:
+def field_values(instance: models.Model) -> dict:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
@@ -197,7 +197,7 @@ def _display(instance: models.Model, attname: str, value):
 
 
 def diff(instance: TrackedModel, before: dict | None) -> dict:
-    after = _field_values(instance)
+    after = field_values(instance)
     excluded = set(getattr(instance, "audit_exclude", ()))
     excluded |= {f"{name}_id" for name in excluded}
     changes = {}
@@ -218,7 +218,7 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
         return
     before = None if created else getattr(instance, "_audit_snapshot", {})
     changes = diff(instance, before)
-    instance._audit_snapshot = _field_values(instance)
+    instance._audit_snapshot = field_values(instance)
     if not created and not changes:
         return
     record(AuditAction.CREATE if created else AuditAction.UPDATE, obj=instance, changes=changes)

@@ -4,6 +4,7 @@ full-width text, pinyin and 简繁 conversion."""
 import re
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Protocol
 
 from pypinyin import lazy_pinyin
 
@@ -122,7 +123,7 @@ _DATE_PATTERNS = (
 _MONTH_PATTERNS = (re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?$"), re.compile(r"^(\d{4})(\d{2})$"))
 
 
-def parse_chinese_date(value, *, allow_month: bool = False) -> date:
+def parse_chinese_date(value: object, *, allow_month: bool = False) -> date:
     """Parse 1985.03.07, 1985-3-7, 1985/3/7, 1985年3月7日, 19850307 or an Excel serial.
 
     With ``allow_month`` a month alone (1985.03, 1985年3月) gives its first day, as
@@ -143,7 +144,8 @@ def parse_chinese_date(value, *, allow_month: bool = False) -> date:
         for pattern in _MONTH_PATTERNS:
             match = pattern.match(text)
             if match:
-                return _make_date(*match.groups(), "1")
+                year, month = match.groups()
+                return _make_date(year, month, "1")
     raise ChineseValueError(f"无法识别的日期“{value}”，请写作 1985-03-07 或 1985年3月7日", "date_invalid")
 
 
@@ -185,11 +187,18 @@ def pinyin_initials(text: str) -> str:
     return "".join(s[0] for s in _syllables(text))
 
 
+class _Converter(Protocol):
+    """What is used of an ``opencc.OpenCC`` (which has no type hints)."""
+
+    def convert(self, text: str) -> str: ...
+
+
 @lru_cache(maxsize=2)
-def _converter(config: str):
+def _converter(config: str) -> _Converter:
     from opencc import OpenCC
 
-    return OpenCC(config)
+    converter: _Converter = OpenCC(config)
+    return converter
 
 
 @lru_cache(maxsize=65536)

@@ -1,18 +1,21 @@
-from django.conf import settings
+from typing import Any
 
-from rencai.core.objects import registered
+from django.conf import settings
+from django.http import HttpRequest
+
+from rencai.core.objects import ObjectConfig, registered
 from rencai.core.roles import ADMIN_ROLES, Role, role_of
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     """The left navigation: declared objects the user may see, then planned mechanisms."""
     user = getattr(request, "user", None)
     role = role_of(user)
-    if role is None:
+    if user is None or role is None:
         return {}
     objects = [c for c in registered().values() if c.can_view(user) and c.nav_section]
     planned = [] if role in ADMIN_ROLES else settings.RENCAI_NAV_PLANNED
-    groups: dict[str, list] = {}
+    groups: dict[str, list[ObjectConfig]] = {}
     for config in objects:
         groups.setdefault(config.nav_section, []).append(config)
     headings = settings.RENCAI_NAV_SECTIONS

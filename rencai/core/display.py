@@ -1,5 +1,7 @@
 """How a model value is shown in tables, detail pages and exports."""
 
+from typing import Any
+
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -9,13 +11,16 @@ from rencai.core.personal import EncryptedField, mask
 
 def field_label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except Exception:  # noqa: BLE001 - a method or property column
-        attr = getattr(model, name, None)
-        return str(getattr(attr, "short_description", name))
+        field = None
+    if isinstance(field, models.Field):
+        return str(field.verbose_name)
+    attr = getattr(model, name, None)
+    return str(getattr(attr, "short_description", name))
 
 
-def raw_value(obj: models.Model, name: str):
+def raw_value(obj: models.Model, name: str) -> Any:
     try:
         field = obj._meta.get_field(name)
     except Exception:  # noqa: BLE001
@@ -44,7 +49,7 @@ def display_value(obj: models.Model, name: str, unmasked: bool = False) -> str:
     if hasattr(value, "tzinfo") and hasattr(value, "hour"):
         return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return str(value)
 
 

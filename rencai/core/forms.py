@@ -1,4 +1,8 @@
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
+
+from rencai.core.errors import Refused
 
 
 def bootstrapify(form: forms.BaseForm) -> forms.BaseForm:
@@ -17,3 +21,22 @@ def bootstrapify(form: forms.BaseForm) -> forms.BaseForm:
             css = "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
     return form
+
+
+def validate(form: forms.BaseForm) -> bool:
+    """``form.is_valid()``, except that a model ``clean()`` reaching for a parent the
+    input did not name (``self.enrollment`` of an attendance sent without one) counts as
+    a missing input instead of a crash."""
+    try:
+        return form.is_valid()
+    except ObjectDoesNotExist:
+        form.add_error(None, _("缺少所属的上级记录，请先选择后再保存。"))
+        return False
+
+
+def add_refusal(form: forms.BaseForm, refusal: Refused) -> None:
+    """Show a refused write on the form, each message by its field where the form has it."""
+    for name, messages in refusal.errors.items():
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)

@@ -16,20 +16,31 @@ Two things Django's ``Paginator`` leaves to the database planner go wrong at tha
   approximate, the pages themselves are exact). Other databases count.
 """
 
+from __future__ import annotations
+
 import json
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 FENCE_BELOW = 2_500
 ESTIMATE_ABOVE = 200_000
 
+_M = TypeVar("_M", bound=Model)
 
-class ListPaginator(Paginator):
+if TYPE_CHECKING:
+    # Django's Paginator is generic only in the stubs.
+    _ModelPaginator = Paginator[Model]
+else:
+    _ModelPaginator = Paginator
+
+
+class ListPaginator(_ModelPaginator):
     """``Paginator`` that fences small ordered results and estimates huge unfiltered counts."""
 
     fence_below = FENCE_BELOW
@@ -46,7 +57,7 @@ class ListPaginator(Paginator):
         return super().count
 
     @cached_property
-    def small_set(self) -> list | None:
+    def small_set(self) -> list[Any] | None:
         """The primary keys of the whole set when there are at most ``fence_below`` (and
         no duplicates), else None. An unfiltered set is taken to be large."""
         if not isinstance(self.object_list, QuerySet) or not self.object_list.query.where:
@@ -56,14 +67,14 @@ class ListPaginator(Paginator):
             return None
         return keys
 
-    def page(self, number) -> Page:
+    def page(self, number: int | str) -> Page[Model]:
         number = self.validate_number(number)
-        if self.small_set is not None:
+        if self.small_set is not None and isinstance(self.object_list, QuerySet):
             self.object_list = fenced(self.object_list.filter(pk__in=self.small_set))
         return super().page(number)
 
 
-def planner_estimate(queryset: QuerySet) -> int | None:
+def planner_estimate(queryset: QuerySet[Model]) -> int | None:
     """PostgreSQL's estimate of the rows of ``queryset`` (one ``EXPLAIN``, no rows read);
     None on other databases."""
     connection = connections[queryset.db]
@@ -72,16 +83,18 @@ def planner_estimate(queryset: QuerySet) -> int | None:
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
+        row = cursor.fetchone()
+        assert row is not None  # EXPLAIN answers one row
+        plan = row[0]
     plan = plan if isinstance(plan, list) else json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def fenced(queryset: QuerySet) -> QuerySet:
+def fenced(queryset: QuerySet[_M]) -> QuerySet[_M]:
     """``queryset`` in the same order, its first ordering column wrapped so that no index
     provides the order. Left as it is when that column is not a plain column of the model
     (a relation orders by the related model's ordering, which the wrapper would lose)."""
-    ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ())
     if not ordering or not isinstance(ordering[0], str):
         return queryset
     name = ordering[0].removeprefix("-")
@@ -92,7 +105,7 @@ def fenced(queryset: QuerySet) -> QuerySet:
     return queryset.order_by(first, *ordering[1:])
 
 
-def _plain_column(model, name: str) -> bool:
+def _plain_column(model: type[Model], name: str) -> bool:
     if name == "pk":
         return True
     try:

@@ -4,15 +4,32 @@ A value is stored as ``v1:<base64(nonce + AES-GCM ciphertext)>`` so that a datab
 reveals nothing; exact lookup goes through an HMAC-SHA256 of the normalised value.
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.expressions import Combinable, Expression
+    from django.db.models.lookups import Lookup
+
+    # Django's field classes are generic in the stubs; at run time only after
+    # django-stubs-ext's monkeypatch, which this module does not count on.
+    _TextField = models.TextField[str | Combinable, str]
+    _CharField = models.CharField[str | int | Combinable, str]
+else:
+    _TextField = models.TextField
+    _CharField = models.CharField
 
 _PREFIX = "v1:"
 
@@ -66,40 +83,40 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-class EncryptedField(models.TextField):
+class EncryptedField(_TextField):
     """A text field encrypted with AES-GCM; ``kind`` says how to mask it."""
 
-    def __init__(self, *args, kind: str = "text", **kwargs):
+    def __init__(self, *args: Any, kind: str = "text", **kwargs: Any) -> None:
         self.kind = kind
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["kind"] = self.kind
         return name, path, args, kwargs
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: str | None, expression: Expression, connection: BaseDatabaseWrapper) -> str | None:
         if not value:
             return value
         return decrypt(value)
 
-    def get_prep_value(self, value):
-        value = super().get_prep_value(value)
-        if not value:
-            return value
-        return encrypt(value)
+    def get_prep_value(self, value: Any) -> str | None:
+        prepared: str | None = super().get_prep_value(value)
+        if not prepared:
+            return prepared
+        return encrypt(prepared)
 
-    def get_lookup(self, lookup_name):
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         # Only isnull makes sense on ciphertext; exact search goes through the blind index.
         if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
 
 
-class BlindIndexField(models.CharField):
+class BlindIndexField(_CharField):
     """The HMAC of another field's value, kept in step on every save."""
 
-    def __init__(self, *args, source: str = "", **kwargs):
+    def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
         self.source = source
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("editable", False)
@@ -107,20 +124,20 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("db_index", True)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         for key in ("max_length", "editable", "blank", "db_index"):
             kwargs.pop(key, None)
         return name, path, args, kwargs
 
-    def pre_save(self, model_instance, add):
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
         value = getattr(model_instance, self.source) or ""
         index = blind_index(value) if value else ""
         setattr(model_instance, self.attname, index)
         return index
 
 
-def personal_fields(model) -> dict[str, str]:
+def personal_fields(model: type[models.Model]) -> dict[str, str]:
     """Field name → mask kind for every encrypted field of a model."""
     return {f.name: f.kind for f in model._meta.get_fields() if isinstance(f, EncryptedField)}

@@ -23,10 +23,12 @@ once the body has been sent, when the response is closed without being sent, or 
 there is no body to send (HEAD, 416).
 """
 
+from __future__ import annotations
+
 import os
 import re
 from collections.abc import Iterator
-from typing import IO, TypeVar
+from typing import IO, TypeAlias, TypeVar
 
 from django.core.files import File
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -38,7 +40,8 @@ DEFAULT_CHUNK_SIZE = 64 * 1024
 # accept other scripts' digits, which int() happily converts).
 _RANGE_SPEC = re.compile(r"([0-9]*)-([0-9]*)")
 
-Source = File | str | os.PathLike[str]
+# A string: Django's File is generic only in the stubs.
+Source: TypeAlias = "File[bytes] | str | os.PathLike[str]"
 Response = TypeVar("Response", bound=HttpResponseBase)
 
 
@@ -55,8 +58,9 @@ def parse_range_header(header: str, size: int) -> tuple[int, int] | None:
     unit, equals, range_set = header.partition("=")
     if not equals or unit.strip().lower() != "bytes":
         return None
-    specs = [_parse_spec(spec.strip()) for spec in range_set.split(",") if spec.strip()]
-    if not specs or None in specs:
+    parsed = [_parse_spec(spec.strip()) for spec in range_set.split(",") if spec.strip()]
+    specs = [spec for spec in parsed if spec is not None]
+    if not specs or len(specs) != len(parsed):
         return None
     for first, last in specs:
         satisfiable = _clip(first, last, size)
@@ -93,8 +97,8 @@ def local_path(file: Source) -> str | None:
     if isinstance(file, str | os.PathLike):
         return os.fspath(file)
     try:
-        path = file.path  # FieldFile on a FileSystemStorage
-    except (AttributeError, NotImplementedError, ValueError):
+        path: str | None = getattr(file, "path", None)  # FieldFile on a FileSystemStorage
+    except (NotImplementedError, ValueError):
         path = None
     if path is None:
         name = getattr(getattr(file, "file", None), "name", None)  # File(open(path, "rb"))
@@ -106,6 +110,7 @@ def size_and_etag(file: Source) -> tuple[int, str]:
     """The file's size and a strong ETag built from it and, when it has a path, its mtime."""
     path = local_path(file)
     if path is None:
+        assert isinstance(file, File)  # a path always has a local path
         size = file.size
         return size, quote_etag(f"{size:x}")
     stat = os.stat(path)
@@ -146,7 +151,7 @@ class FileRange:
         self.start = start
         self.length = length
         self.chunk_size = chunk_size
-        self._handle: IO[bytes] | File | None = None
+        self._handle: IO[bytes] | File[bytes] | None = None
 
     def __iter__(self) -> Iterator[bytes]:
         handle = self._open()
@@ -162,7 +167,7 @@ class FileRange:
         finally:
             self.close()
 
-    def _open(self) -> IO[bytes] | File:
+    def _open(self) -> IO[bytes] | File[bytes]:
         if isinstance(self.file, str | os.PathLike):
             self._handle = open(self.file, "rb")  # noqa: SIM115 - closed by close()
         else:
@@ -186,8 +191,9 @@ def _set_headers(
     response["ETag"] = etag
     if content_range is not None:
         response["Content-Range"] = content_range
-    if filename:
-        response["Content-Disposition"] = content_disposition_header(False, filename)
+    disposition = content_disposition_header(False, filename) if filename else None
+    if disposition is not None:
+        response["Content-Disposition"] = disposition
     return response
 
 
@@ -224,5 +230,5 @@ def ranged_file_response(
         return _set_headers(StreamingHttpResponse(body, content_type=content_type), size, etag, filename)
     start, end = byte_range
     body = FileRange(file, start, end - start + 1, chunk_size)
-    response = StreamingHttpResponse(body, status=206, content_type=content_type)
-    return _set_headers(response, end - start + 1, etag, filename, f"bytes {start}-{end}/{size}")
+    partial = StreamingHttpResponse(body, status=206, content_type=content_type)
+    return _set_headers(partial, end - start + 1, etag, filename, f"bytes {start}-{end}/{size}")

@@ -28,17 +28,38 @@ BUSINESS_WRITERS = frozenset({Role.OFFICE, Role.LIAISON})
 #: Roles that may see personal data unmasked, each unmasking audited.
 UNMASKERS = frozenset({Role.OFFICE})
 
+# The role sets the declarations and pages name; defined here once.
+NOBODY: frozenset[str] = frozenset()
+OFFICE_ONLY = frozenset({Role.OFFICE})
+OFFICE_AND_LEADERS = CITYWIDE_READERS
+OFFICE_AND_LIAISONS = BUSINESS_WRITERS
+#: Office, leaders and the experts assigned to a review.
+REVIEW_READERS = frozenset({Role.OFFICE, Role.LEADER, Role.REVIEWER})
+#: Everyone who works with the registry's data within a scope (not experts or talents).
+STAFF_AND_LIAISONS = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
+#: Those who act for a talent: the office, the talent's institution and the talent.
+OFFICE_LIAISONS_AND_TALENTS = frozenset({Role.OFFICE, Role.LIAISON, Role.TALENT})
+#: Every business role but the review experts.
+ALL_BUT_EXPERTS = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON, Role.TALENT})
+OFFICE_AND_REVIEWERS = frozenset({Role.OFFICE, Role.REVIEWER})
+TALENTS_ONLY = frozenset({Role.TALENT})
+LEADERS_ONLY = frozenset({Role.LEADER})
+SYSADMIN_ONLY = frozenset({Role.SYSADMIN})
+#: The administrators who manage accounts (三员分立: the auditor never does).
+ACCOUNT_ADMINS = frozenset({Role.SYSADMIN, Role.SECADMIN})
 
-def role_of(user) -> str | None:
+
+def role_of(user: object) -> str | None:
     """The user's role, or None for anonymous users."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return getattr(user, "role", None)
+    role: str | None = getattr(user, "role", None)
+    return role
 
 
-def may_unmask(user) -> bool:
+def may_unmask(user: object) -> bool:
     return role_of(user) in UNMASKERS
 
 
-def requires_second_factor(user) -> bool:
+def requires_second_factor(user: object) -> bool:
     return role_of(user) in ADMIN_ROLES

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 
-from rencai.core.actions import ActionRefused
+from rencai.core.errors import Refused
 
 KIND_LABELS = {
     "pdf": "PDF",
@@ -54,17 +54,17 @@ def sniff(head: bytes, file) -> str | None:
 def check_upload(
     upload: UploadedFile, allowed: frozenset = DOCUMENT_KINDS, max_bytes: int = 20 * 1024 * 1024
 ) -> CheckedUpload:
-    """The upload's kind, size and digest, or ActionRefused with a message in Chinese."""
+    """The upload's kind, size and digest, or Refused with a message in Chinese."""
     if upload.size > max_bytes:
-        raise ActionRefused(f"文件“{upload.name}”超过{max_bytes // (1024 * 1024)}MB，请压缩后再上传。")
+        raise Refused(f"文件“{upload.name}”超过{max_bytes // (1024 * 1024)}MB，请压缩后再上传。")
     if upload.size == 0:
-        raise ActionRefused(f"文件“{upload.name}”是空文件。")
+        raise Refused(f"文件“{upload.name}”是空文件。")
     upload.seek(0)
     head = upload.read(16)
     kind = sniff(head, upload)
     if kind not in allowed:
         accepted = "、".join(KIND_LABELS[k] for k in sorted(allowed))
-        raise ActionRefused(f"文件“{upload.name}”的内容不是可接受的格式（可上传：{accepted}）。")
+        raise Refused(f"文件“{upload.name}”的内容不是可接受的格式（可上传：{accepted}）。")
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

@@ -12,32 +12,17 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
 from rencai.core.documents import Heading, Image, OfficialDocument, Paragraph, Table, write_official_docx
-from rencai.dashboards.data import ITEMS, Scope, compute
-from rencai.dashboards.models import BLOCK, PLACEHOLDER, DocumentTemplate
+from rencai.dashboards.data import Scope, compute
+from rencai.dashboards.models import DocumentTemplate
+from rencai.dashboards.placeholders import BLOCK, PLACEHOLDER
 from rencai.selections.models import Application, ApplicationState
 from rencai.talents.models import DictionaryEntry, DictionaryKind
 
-TABLES = {"人才层级", "人才类别", "机构培训", "评选结果"}
-CHARTS = {"人才层级", "人才类别"}
 CJK_FONTS = [
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 ]
-
-
-def unknown_names(text: str) -> str:
-    """A Chinese message naming every placeholder, table or chart the platform does not
-    know, or "" when all are known."""
-    problems = [f"“{{{{{name}}}}}”" for name in PLACEHOLDER.findall(text) if name not in ITEMS]
-    for line in text.splitlines():
-        found = BLOCK.match(line.strip())
-        if found and found.group(2) not in (TABLES if found.group(1) == "表格" else CHARTS):
-            problems.append(f"“[{found.group(1)}：{found.group(2)}]”")
-    if not problems:
-        return ""
-    names = "、".join(name for name, _ in ITEMS.items())
-    return f"模板中的{'、'.join(problems)}不是可用的数据项、表格或图表。可用的数据项：{names}；表格：{'、'.join(sorted(TABLES))}；图表：{'、'.join(sorted(CHARTS))}。"
 
 
 def fill(text: str, values: dict, missing: list) -> str:

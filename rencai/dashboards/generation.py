@@ -4,8 +4,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tasks import task
 
-from rencai.core.actions import ActionRefused
 from rencai.core.context import acting_user
+from rencai.core.errors import Refused
 from rencai.dashboards.data import Scope
 from rencai.dashboards.documents import render
 from rencai.dashboards.figures import Period
@@ -13,14 +13,16 @@ from rencai.dashboards.models import DocumentState, GeneratedDocument
 from rencai.orgs.models import Organization
 
 
+def refuse_unseen_scope(user, organization_id: int | None) -> None:
+    """A document is written only for the city or an institution the user may see."""
+    if organization_id and not Organization.objects.visible_to(user).filter(pk=organization_id).exists():
+        raise Refused("您无权查看该机构的数据，不能以其为范围生成文稿。")
+
+
 def generate(document: GeneratedDocument) -> None:
     """Write the .docx of ``document`` for its year and scope, as its requester sees them."""
     user = document.requested_by
-    if (
-        document.organization_id
-        and not Organization.objects.visible_to(user).filter(pk=document.organization_id).exists()
-    ):
-        raise ActionRefused("您无权查看该机构的数据，不能以其为范围生成文稿。")
+    refuse_unseen_scope(user, document.organization_id)
     scope = Scope(user=user, period=Period(document.year), organization=document.organization)
     content, missing = render(document.template, scope)
     document.file.save(

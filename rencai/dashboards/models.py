@@ -1,7 +1,7 @@
 """Targets with live progress, templates of generated documents (wording the office edits,
-placeholders checked), and the documents generated from them."""
+its placeholders checked by the template form against the data items), and the documents
+generated from them."""
 
-import re
 from datetime import date
 
 from django.conf import settings
@@ -11,9 +11,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rencai.core.models import ScopedModel
-
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
-BLOCK = re.compile(r"^\[(表格|图表)：([^\]]+)\]$")
 
 
 class Target(ScopedModel):
@@ -102,13 +99,6 @@ class DocumentTemplate(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.title}"
-
-    def clean(self) -> None:
-        from rencai.dashboards.documents import unknown_names
-
-        problems = unknown_names(f"{self.title}\n{self.body}")
-        if problems:
-            raise ValidationError({"body": problems})
 
 
 class DocumentState(models.TextChoices):

@@ -7,5 +7,5 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.LeaderView.as_view(), name="leader"),
     path("documents/generate/", views.GenerateView.as_view(), name="generate"),
-    path("documents/<int:pk>/download/", views.DownloadView.as_view(), name="download"),
+    path("documents/<id:pk>/download/", views.DownloadView.as_view(), name="download"),
 ]

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from rencai.core.actions import ActionRefused
+from rencai.core.errors import Conflict, Refused
 from rencai.core.personal import mask_name
 from rencai.evaluation import draw as drawing
 from rencai.evaluation.models import (
@@ -108,7 +108,7 @@ def prepare_draw(draw: Draw, today: date | None = None) -> None:
     today = today or timezone.localdate()
     review = draw.review
     if not review.items.exists():
-        raise ActionRefused("该评审还没有评审对象，不能抽取专家。")
+        raise Refused("该评审还没有评审对象，不能抽取专家。")
     talents = {t.pk: t for t in pool_candidates(draw, today)}
     eligible, removed = drawing.split_candidates(
         candidate_facts(list(talents.values()), review), applicant_facts(review), today, draw.recusal_years
@@ -118,7 +118,7 @@ def prepare_draw(draw: Draw, today: date | None = None) -> None:
     draw.removed = [{**public_entry(talents[c.id]), "reasons": reasons} for c, reasons in removed]
     needed = draw.wanted + draw.backups
     if len(eligible) < needed:
-        raise ActionRefused(
+        raise Refused(
             f"回避后符合条件的专家只有{len(eligible)}人，少于抽取人数与备选人数之和（{needed}人），请放宽抽取条件。"
         )
     draw.state = DrawState.PREPARED
@@ -129,12 +129,12 @@ def prepare_draw(draw: Draw, today: date | None = None) -> None:
 def execute_draw(draw: Draw, supervisor, number: str) -> list[Reviewer]:
     """Draw with the supervisor's number and seat the experts (backups on standby)."""
     if draw.state != DrawState.PREPARED:
-        raise ActionRefused("该抽取已进行，不能重复抽取。")
+        raise Conflict("该抽取已进行，不能重复抽取。")
     if supervisor.pk == draw.prepared_by_id:
-        raise ActionRefused("监督人不能是抽取经办人本人。")
+        raise Refused("监督人不能是抽取经办人本人。")
     number = (number or "").strip()
     if not number.isdigit() or not 4 <= len(number) <= 30:
-        raise ActionRefused("请输入4至30位数字作为随机数。")
+        raise Refused("请输入4至30位数字作为随机数。")
     ids = [c["id"] for c in draw.candidates]
     seed, chosen = drawing.run_draw(ids, draw.parameters, number, draw.wanted + draw.backups)
     draw.supervisor = supervisor
@@ -165,9 +165,9 @@ def execute_draw(draw: Draw, supervisor, number: str) -> list[Reviewer]:
 def sign_draw(draw: Draw, user) -> None:
     """The supervisor confirms the draw; scoring can start."""
     if draw.state != DrawState.DRAWN:
-        raise ActionRefused("只有已抽取的结果才能签字确认。")
+        raise Refused("只有已抽取的结果才能签字确认。")
     if user.pk != draw.supervisor_id:
-        raise ActionRefused("只有输入随机数的监督人本人才能签字确认。")
+        raise Refused("只有输入随机数的监督人本人才能签字确认。")
     draw.state = DrawState.SIGNED
     draw.signed_at = timezone.now()
     draw.version += 1
@@ -195,9 +195,9 @@ def decline(reviewer: Reviewer, reason: str) -> Reviewer | None:
     """An expert declines; the next backup in draw order takes the seat and the unsubmitted
     sheets. Returns the backup, or None when no backup is left."""
     if reviewer.state != ReviewerState.ACTIVE:
-        raise ActionRefused("该专家不在评审席位上。")
+        raise Refused("该专家不在评审席位上。")
     if reviewer.sheets.filter(state=SheetState.SUBMITTED).exists():
-        raise ActionRefused("该专家已提交评分，不能再谢绝。")
+        raise Conflict("该专家已提交评分，不能再谢绝。")
     reviewer.state = ReviewerState.DECLINED
     reviewer.declined_reason = reason
     reviewer.version += 1
@@ -260,7 +260,7 @@ def verify_draw(draw: Draw) -> list[Check]:
     """Recompute the draw, and check that the published list and the seated experts are
     what the database says."""
     if draw.state == DrawState.PREPARED:
-        raise ActionRefused("该抽取尚未进行。")
+        raise Refused("该抽取尚未进行。")
     checks = verify_record(published_record(draw))
     checks.append(
         Check("抽取条件", drawing.canonical_json(draw.parameters), drawing.canonical_json(draw_parameters(draw)))
@@ -278,9 +278,9 @@ def submit_sheet(
 ) -> None:
     """Save a reviewer's scores (criterion id → value); ``final`` submits and locks them."""
     if sheet.state == SheetState.SUBMITTED:
-        raise ActionRefused("评分已提交，不能修改。")
+        raise Conflict("评分已提交，不能修改。")
     if sheet.item.review.state != ReviewState.SCORING:
-        raise ActionRefused("该评审当前不在评分阶段。")
+        raise Refused("该评审当前不在评分阶段。")
     criteria = list(sheet.item.review.rubric.criteria.all())
     errors = []
     for criterion in criteria:
@@ -292,7 +292,7 @@ def submit_sheet(
         if value < 0 or value > criterion.max_score:
             errors.append(f"“{criterion.name}”的得分须在0至{criterion.max_score}分之间，填写的是{value}分。")
     if errors:
-        raise ActionRefused(" ".join(errors))
+        raise Refused(" ".join(errors))
     with transaction.atomic():
         for criterion in criteria:
             value = values.get(criterion.pk)
@@ -314,6 +314,16 @@ def submit_sheet(
             sheet.submitted_at = timezone.now()
         sheet.version += 1
         sheet.save()
+
+
+def save_scores(
+    sheet: ScoreSheet, values: dict[int, Decimal], comments: dict[int, str], comment: str, final: bool
+) -> None:
+    """:func:`submit_sheet` on a locked copy of the sheet, so that two saves of one sheet
+    (two tabs of one reviewer) are taken one after the other."""
+    with transaction.atomic():
+        locked = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+        submit_sheet(locked, values, comments, comment, final)
 
 
 def weighted_expert_score(sheet_scores: dict[int, Decimal], criteria) -> Decimal:
@@ -403,10 +413,10 @@ def scoring_progress(review: Review) -> tuple[int, int]:
 def close_review(review: Review) -> list[ItemResult]:
     """Freeze the results on the items once every active reviewer has submitted."""
     if review.state != ReviewState.SCORING:
-        raise ActionRefused("该评审不在评分阶段。")
+        raise Refused("该评审不在评分阶段。")
     done, total = scoring_progress(review)
     if total == 0 or done < total:
-        raise ActionRefused(f"尚有{total - done}份评分表未提交，不能结束评审。")
+        raise Refused(f"尚有{total - done}份评分表未提交，不能结束评审。")
     ordered = store_results(review)
     review.state = ReviewState.CLOSED
     review.closed_at = timezone.now()

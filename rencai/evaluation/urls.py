@@ -5,7 +5,7 @@ from rencai.evaluation import views
 app_name = "evaluation"
 
 urlpatterns = [
-    path("sheets/<int:pk>/score/", views.ScoreView.as_view(), name="score"),
-    path("reviews/<int:pk>/ranking/", views.RankingView.as_view(), name="ranking"),
-    path("draws/<int:pk>/verify/", views.DrawVerifyView.as_view(), name="draw-verify"),
+    path("sheets/<id:pk>/score/", views.ScoreView.as_view(), name="score"),
+    path("reviews/<id:pk>/ranking/", views.RankingView.as_view(), name="ranking"),
+    path("draws/<id:pk>/verify/", views.DrawVerifyView.as_view(), name="draw-verify"),
 ]

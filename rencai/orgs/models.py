@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.core.chinese import ChineseValueError, validate_credit_code
 from rencai.core.models import OrgOwnedModel, ScopedModel, TrackedModel
+from rencai.core.objects.writes import update_many
 from rencai.core.roles import Role, role_of
 
 
@@ -128,16 +129,17 @@ class Organization(ScopedModel):
             self._refresh_paths()
 
     def _refresh_paths(self) -> None:
-        """Keep the materialised path of this unit and its branches in step with the tree."""
+        """Keep the materialised path of this unit and its branches in step with the tree
+        (audited, as every write of an organisation is)."""
         expected = (self.parent.path if self.parent_id else "") + f"{self.pk:06d}/"
         if expected == self.path:
             return
         old = self.path
-        Organization.objects.filter(pk=self.pk).update(path=expected)
+        update_many(Organization.objects.filter(pk=self.pk), path=expected)
         self.path = expected
         if old:
             for branch in Organization.objects.filter(path__startswith=old).exclude(pk=self.pk):
-                Organization.objects.filter(pk=branch.pk).update(path=expected + branch.path[len(old) :])
+                update_many(Organization.objects.filter(pk=branch.pk), path=expected + branch.path[len(old) :])
 
 
 class Department(OrgOwnedModel):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from rencai.core.objects.writes import create_many
 from rencai.returns import services
 from rencai.returns.models import (
     Indicator,
@@ -186,10 +187,13 @@ def _grown(rng, before: dict[str, Decimal]) -> dict[str, Decimal]:
 def _fill(submission: Submission, figures: dict[str, Decimal]) -> None:
     """The institution's figures, written in one go (demo data, not a user's edit)."""
     prefilled = set(submission.values.values_list("indicator_id", flat=True))
-    Value.objects.bulk_create(
-        Value(submission=submission, indicator=indicator, number=figures.get(indicator.code))
-        for indicator in submission.period.form.indicators.all()
-        if indicator.pk not in prefilled
+    create_many(
+        Value,
+        [
+            Value(submission=submission, indicator=indicator, number=figures.get(indicator.code))
+            for indicator in submission.period.form.indicators.all()
+            if indicator.pk not in prefilled
+        ],
     )
 
 

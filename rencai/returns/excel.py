@@ -9,7 +9,7 @@ import xlsxwriter
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from rencai.core.actions import ActionRefused
+from rencai.core.errors import Refused
 from rencai.core.imports.reading import ImportFileError, open_table
 from rencai.returns.models import IndicatorType, Submission, plain_number
 from rencai.returns.services import Entry, EntryErrors, save_values
@@ -104,7 +104,7 @@ def read_upload(submission: Submission, content: bytes) -> EntryErrors:
     try:
         table = open_table(content, max_bytes=settings.RENCAI_IMPORT_MAX_BYTES, max_rows=5000)
     except ImportFileError as exc:
-        raise ActionRefused(str(exc)) from exc
+        raise Refused(str(exc)) from exc
     rows = list(table.rows())
     mark = _cell(rows, MARK_ROW, 2, table.first_column)
     check_mark(submission, mark)
@@ -124,17 +124,17 @@ def read_upload(submission: Submission, content: bytes) -> EntryErrors:
 def check_mark(submission: Submission, mark: str) -> None:
     parts = mark.split("|")
     if len(parts) != 5 or not constant_time_compare(_signature("|".join(parts[:4])), parts[4]):
-        raise ActionRefused("该文件不是从本系统下载的填报模板（模板标识缺失或被修改），请重新下载模板填写。")
+        raise Refused("该文件不是从本系统下载的填报模板（模板标识缺失或被修改），请重新下载模板填写。")
     code, edition, period_id, organization_id = parts[:4]
     form = submission.period.form
     if code != form.code:
-        raise ActionRefused(f"该文件是表号 {code} 的模板，不是“{form.name}”。")
+        raise Refused(f"该文件是表号 {code} 的模板，不是“{form.name}”。")
     if edition != str(form.edition):
-        raise ActionRefused(f"该文件是第{edition}版报表的模板，现行为第{form.edition}版，请重新下载模板填写。")
+        raise Refused(f"该文件是第{edition}版报表的模板，现行为第{form.edition}版，请重新下载模板填写。")
     if period_id != str(submission.period_id):
-        raise ActionRefused("该文件是其他报告期的模板，请下载本期模板填写。")
+        raise Refused("该文件是其他报告期的模板，请下载本期模板填写。")
     if organization_id != str(submission.organization_id):
-        raise ActionRefused(f"该文件是其他单位的填报模板，不能上传为{submission.organization.name}的报表。")
+        raise Refused(f"该文件是其他单位的填报模板，不能上传为{submission.organization.name}的报表。")
 
 
 def _at(row: list, column: int, first_column: int):

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from rencai.core.actions import ActionRefused
+from rencai.core.errors import Conflict, Refused
+from rencai.core.models import next_edition
 from rencai.orgs.models import FINANCIAL_KINDS, Organization
 from rencai.returns.models import (
     EDITABLE_STATES,
@@ -42,6 +44,14 @@ def target_organizations(form: ReturnForm):
     return Organization.objects.filter(parent__isnull=True, kind__in=kinds).order_by("path")
 
 
+@transaction.atomic
+def new_edition(form: ReturnForm) -> ReturnForm:
+    """A form in use is never edited: this copies it, with its indicators and rules, as
+    the next edition, which is not yet in use."""
+    return next_edition(form, {"code": form.code}, ("indicators", "rules"))
+
+
+@transaction.atomic
 def ensure_submissions(period: ReturnPeriod) -> int:
     """A draft for every institution the form is sent to (prefilled); returns how many new."""
     made = 0
@@ -136,11 +146,12 @@ class EntryErrors:
         self.by_code[indicator.code] = f"{where}{indicator.name}：{message}"
 
 
+@transaction.atomic
 def save_values(submission: Submission, entries: dict[str, Entry]) -> EntryErrors:
     """Store what parses; report what does not, by field or cell. Nothing is stored when
     any entry is wrong, so that a half-read file never lands."""
     if not submission.editable:
-        raise ActionRefused(f"该报表当前状态为“{submission.get_state_display()}”，不能修改。")
+        raise Conflict(f"该报表当前状态为“{submission.get_state_display()}”，不能修改。")
     indicators = {i.code: i for i in submission.period.form.indicators.all()}
     existing = {v.indicator.code: v for v in submission.values.select_related("indicator")}
     errors = EntryErrors()
@@ -203,19 +214,20 @@ def findings(submission: Submission) -> list[Finding]:
 
 def submit(submission: Submission, note: str) -> None:
     if submission.state not in EDITABLE_STATES:
-        raise ActionRefused(f"当前状态为“{submission.get_state_display()}”，不能报送。")
+        raise Conflict(f"当前状态为“{submission.get_state_display()}”，不能报送。")
     if not submission.period.is_open:
-        raise ActionRefused("该报告期已关闭，不能报送。")
+        raise Conflict("该报告期已关闭，不能报送。")
     problems = findings(submission)
     errors = [f.message for f in problems if f.severity == Severity.ERROR]
     if errors:
-        raise ActionRefused("未通过校验，不能报送：" + "；".join(errors))
+        raise Refused("未通过校验，不能报送：" + "；".join(errors))
     warnings = [f.message for f in problems if f.severity == Severity.WARNING]
     if warnings and not note.strip():
-        raise ActionRefused("请对以下提示说明原因后再报送：" + "；".join(warnings))
+        raise Refused("请对以下提示说明原因后再报送：" + "；".join(warnings))
     submission.warning_note = note.strip()
 
 
+@transaction.atomic
 def remind(period: ReturnPeriod) -> int:
     """Mark every institution that has not reported as reminded (their liaison sees a to-do)."""
     waiting = period.submissions.filter(state__in=EDITABLE_STATES)

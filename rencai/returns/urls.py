@@ -5,8 +5,8 @@ from rencai.returns import views
 app_name = "returns"
 
 urlpatterns = [
-    path("submissions/<int:pk>/", views.FillView.as_view(), name="fill"),
-    path("submissions/<int:pk>/template.xlsx", views.TemplateDownloadView.as_view(), name="template"),
-    path("periods/<int:pk>/board/", views.BoardView.as_view(), name="board"),
-    path("periods/<int:pk>/aggregate/", views.AggregateView.as_view(), name="aggregate"),
+    path("submissions/<id:pk>/", views.FillView.as_view(), name="fill"),
+    path("submissions/<id:pk>/template.xlsx", views.TemplateDownloadView.as_view(), name="template"),
+    path("periods/<id:pk>/board/", views.BoardView.as_view(), name="board"),
+    path("periods/<id:pk>/aggregate/", views.AggregateView.as_view(), name="aggregate"),
 ]

@@ -1,16 +1,12 @@
-"""Returns declared once (pages, export, API) with the submission workflow, and their own
-pages: the fill-in form, the Excel template and upload, the completeness board and the
-aggregate."""
+"""The pages of returns that are their own: the fill-in form, the Excel template and
+upload, the completeness board and the aggregate."""
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -19,267 +15,19 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from rencai.core import audit
-from rencai.core.actions import Action, ActionRefused, Transition, Workflow, reason_input
+from rencai.core.errors import Refused
 from rencai.core.exports import XLSX_CONTENT_TYPE, write_xlsx, xlsx_response
-from rencai.core.generic import RoleRequiredMixin
-from rencai.core.models import AuditAction, next_edition
-from rencai.core.objects import ObjectConfig, Section, register, related_sections
-from rencai.core.roles import Role, role_of
-from rencai.core.todos import Todo, todo_provider
+from rencai.core.models import AuditAction
+from rencai.core.objects.pages import RoleRequiredMixin
+from rencai.core.roles import OFFICE_AND_LEADERS, OFFICE_AND_LIAISONS, role_of
 from rencai.orgs.models import OrganizationKind, Region
 from rencai.returns import aggregates, excel, services
-from rencai.returns.models import (
-    EDITABLE_STATES,
-    Indicator,
-    ReturnForm,
-    ReturnPeriod,
-    Severity,
-    Submission,
-    SubmissionState,
-    ValidationRule,
-    plain_number,
-)
+from rencai.returns.models import ReturnPeriod, Severity, Submission, plain_number
+from rencai.returns.objects import PeriodObjects, SubmissionObjects
 from rencai.returns.services import Entry
 
-OFFICE = frozenset({Role.OFFICE})
-LEADERS = frozenset({Role.LEADER})
-OFFICE_AND_LEADERS = frozenset({Role.OFFICE, Role.LEADER})
-REPORTERS = frozenset({Role.OFFICE, Role.LIAISON})
-READERS = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON})
-
-
-def _new_edition(form: ReturnForm, user, data: dict) -> str:
-    copy = next_edition(form, {"code": form.code}, ("indicators", "rules"))
-    return _("已另存为新版本：%(form)s") % {"form": copy}
-
-
-class ReturnFormForm(forms.ModelForm):
-    organization_kinds = forms.MultipleChoiceField(
-        label=_("报送机构类型"),
-        choices=[c for c in OrganizationKind.choices if c[0] != "government"],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("不选表示全部金融机构（银行、证券、期货、保险、金融科技、地方金融组织）。"),
-    )
-
-    class Meta:
-        model = ReturnForm
-        fields = ["code", "name", "period_type", "organization_kinds", "description", "is_survey"]
-
-
-def _refuse_in_use(form: ReturnForm) -> None:
-    if form.in_use():
-        raise ActionRefused(_("该报表已有填报数据，不能修改或删除；请使用“另存为新版本”。"))
-
-
-@register
-class ReturnFormObjects(ObjectConfig):
-    model = ReturnForm
-    slug = "return-forms"
-    nav_section = "returns"
-    list_columns = ["code", "name", "edition", "period_type", "kinds_display", "is_survey"]
-    detail_fields = ["code", "name", "edition", "previous", "period_type", "kinds_display", "description", "is_survey"]
-    form_class = ReturnFormForm
-    search_fields = ["code", "name"]
-    view_roles = READERS
-    change_roles = OFFICE
-    actions = [Action("new_edition", _("另存为新版本"), OFFICE, _new_edition)]
-
-    def before_save(self, instance, user, creating):
-        if not creating:
-            _refuse_in_use(instance)
-
-    def before_delete(self, instance, user):
-        _refuse_in_use(instance)
-
-    def detail_sections(self, obj, user) -> list[Section]:
-        return related_sections(
-            [
-                (
-                    _("指标"),
-                    Indicator,
-                    ["order", "section", "code", "name", "unit", "kind", "required", "group", "prefill"],
-                ),
-                (_("校验规则"), ValidationRule, ["expression", "message", "severity"]),
-                (_("报告期"), ReturnPeriod, ["label", "starts_on", "ends_on", "due_on", "is_open"]),
-            ],
-            user,
-            form=obj.pk,
-        )
-
-
-class FormPartObjects(ObjectConfig):
-    view_roles = OFFICE_AND_LEADERS
-    change_roles = OFFICE
-
-    def before_delete(self, instance, user):
-        _refuse_in_use(instance.form)
-
-
-@register
-class IndicatorObjects(FormPartObjects):
-    model = Indicator
-    slug = "indicators"
-    list_columns = ["form", "order", "section", "code", "name", "unit", "kind", "required"]
-    form_fields = [
-        "form",
-        "section",
-        "order",
-        "code",
-        "name",
-        "unit",
-        "kind",
-        "choices",
-        "required",
-        "group",
-        "row_label",
-        "column_label",
-        "prefill",
-    ]
-    ordering = ["form", "order"]
-
-    def get_form_class(self, user, instance=None):
-        form_class = super().get_form_class(user, instance)
-        form_class.base_fields["prefill"].help_text = "；".join(
-            f"{k}：{v}" for k, v in services.PREFILL_SOURCES.items()
-        )
-        return form_class
-
-
-@register
-class RuleObjects(FormPartObjects):
-    model = ValidationRule
-    slug = "return-rules"
-    list_columns = ["form", "expression", "message", "severity"]
-    form_fields = ["form", "expression", "message", "severity"]
-
-    def get_form_class(self, user, instance=None):
-        form_class = super().get_form_class(user, instance)
-        form_class.base_fields["expression"].help_text = _(
-            "用指标代码或名称书写，例如：D03 <= D01；sum(年龄段) == 员工总数；abs(change(员工总数)) <= 0.5"
-        )
-        return form_class
-
-
-def _remind(period: ReturnPeriod, user, data: dict) -> str:
-    count = services.remind(period)
-    return _("已向%(n)s家未报送的机构发出催报。") % {"n": count}
-
-
-@register
-class PeriodObjects(ObjectConfig):
-    model = ReturnPeriod
-    slug = "return-periods"
-    nav_section = "returns"
-    list_columns = ["form", "label", "starts_on", "ends_on", "due_on", "is_open"]
-    form_fields = ["form", "label", "starts_on", "ends_on", "due_on", "is_open"]
-    view_roles = READERS
-    change_roles = OFFICE
-    actions = [Action("remind", _("催报"), OFFICE, _remind, available=lambda p, user: p.is_open)]
-
-    def after_save(self, instance, user, creating):
-        made = services.ensure_submissions(instance)
-        return _("已向%(n)s家机构下发报表。") % {"n": made} if made else None
-
-    def detail_links(self, obj, user):
-        links = [(_("汇总"), reverse("returns:aggregate", args=[obj.pk]))]
-        if role_of(user) in OFFICE_AND_LEADERS:
-            links.insert(0, (_("报送进度"), reverse("returns:board", args=[obj.pk])))
-        return links
-
-
-def _submit_inputs() -> dict:
-    return {
-        "warning_note": forms.CharField(
-            label=_("提示项说明"),
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 3}),
-            help_text=_("有提示项时必填。"),
-        )
-    }
-
-
-def _submit(submission: Submission, user, data: dict) -> None:
-    services.submit(submission, data.get("warning_note", ""))
-
-
-def _stamp(field: str):
-    def effect(submission: Submission, user, data: dict) -> None:
-        setattr(submission, field, timezone.now())
-
-    return effect
-
-
-SUBMISSION_WORKFLOW = Workflow(
-    "state",
-    [
-        Transition(
-            "submit",
-            _("报送"),
-            EDITABLE_STATES,
-            SubmissionState.SUBMITTED,
-            REPORTERS,
-            inputs=_submit_inputs,
-            effect=_submit,
-            style="primary",
-        ),
-        Transition(
-            "return",
-            _("退回修改"),
-            (SubmissionState.SUBMITTED,),
-            SubmissionState.RETURNED,
-            OFFICE,
-            inputs=reason_input(_("退回理由")),
-        ),
-        Transition(
-            "approve", _("审核通过"), (SubmissionState.SUBMITTED,), SubmissionState.APPROVED, OFFICE, style="success"
-        ),
-        Transition("lock", _("锁定"), (SubmissionState.APPROVED,), SubmissionState.LOCKED, OFFICE),
-        Transition(
-            "reopen",
-            _("重新打开"),
-            (SubmissionState.APPROVED, SubmissionState.LOCKED),
-            SubmissionState.RETURNED,
-            LEADERS,
-            inputs=reason_input(_("重开理由")),
-            style="outline-danger",
-        ),
-    ],
-)
-
-
-@register
-class SubmissionObjects(ObjectConfig):
-    model = Submission
-    slug = "submissions"
-    nav_section = "returns"
-    list_columns = ["period", "organization", "state", "submitted_at", "approved_at", "reminded_at"]
-    detail_fields = [
-        "period",
-        "organization",
-        "state",
-        "reason",
-        "warning_note",
-        "submitted_at",
-        "returned_at",
-        "approved_at",
-        "locked_at",
-    ]
-    search_fields = ["organization__name", "period__label"]
-    view_roles = READERS
-    create_roles = frozenset()
-    change_roles = frozenset()
-    delete_roles = frozenset()
-    actions = SUBMISSION_WORKFLOW.actions()
-
-    def detail_links(self, obj, user):
-        links = [(_("查看/填报"), reverse("returns:fill", args=[obj.pk]))]
-        if obj.editable and role_of(user) in REPORTERS:
-            links.append((_("下载Excel模板"), reverse("returns:template", args=[obj.pk])))
-        return links
-
-
-# --- own pages --------------------------------------------------------------------------------
+#: Who fills in a return: the institution's liaison, or the office for them.
+REPORTERS = OFFICE_AND_LIAISONS
 
 
 def submission_for(request, pk: int) -> Submission:
@@ -292,7 +40,7 @@ class FillView(RoleRequiredMixin, TemplateView):
     """The form on screen: sections, grids, prefilled figures, and the findings."""
 
     template_name = "returns/fill.html"
-    roles = READERS
+    roles = SubmissionObjects.policy.view
     denied_message = gettext_lazy("您的角色无权查看报表。")
 
     def get(self, request, pk: int):
@@ -310,9 +58,8 @@ class FillView(RoleRequiredMixin, TemplateView):
             for i in submission.period.form.indicators.all()
         }
         try:
-            with transaction.atomic():
-                errors = services.save_values(submission, entries)
-        except ActionRefused as exc:
+            errors = services.save_values(submission, entries)
+        except Refused as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(request.path)
         if errors.by_code:
@@ -323,9 +70,8 @@ class FillView(RoleRequiredMixin, TemplateView):
     def upload(self, request, submission: Submission):
         content = request.FILES["upload"].read()
         try:
-            with transaction.atomic():
-                errors = excel.read_upload(submission, content)
-        except ActionRefused as exc:
+            errors = excel.read_upload(submission, content)
+        except Refused as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(request.path)
         if errors.by_code:
@@ -410,7 +156,7 @@ class BoardView(RoleRequiredMixin, TemplateView):
 
 class AggregateView(RoleRequiredMixin, TemplateView):
     template_name = "returns/aggregate.html"
-    roles = READERS
+    roles = PeriodObjects.policy.view
     denied_message = gettext_lazy("您的角色无权查看汇总。")
 
     def get(self, request, pk: int):
@@ -465,15 +211,3 @@ class AggregateView(RoleRequiredMixin, TemplateView):
             AuditAction.EXPORT, obj=period, changes={"export": "aggregate", "rows": len(rows)}, request=self.request
         )
         return xlsx_response(write_xlsx("汇总", headers, rows), f"{period}-汇总")
-
-
-@todo_provider
-def returns_todos(user) -> list[Todo]:
-    role = role_of(user)
-    if role == Role.LIAISON:
-        waiting = Submission.objects.visible_to(user).filter(state__in=EDITABLE_STATES, period__is_open=True).count()
-        return [Todo(_("待报送的统计报表"), reverse("objects:submissions-list"), waiting)] if waiting else []
-    if role == Role.OFFICE:
-        pending = Submission.objects.filter(state=SubmissionState.SUBMITTED).count()
-        return [Todo(_("待审核的统计报表"), reverse("objects:submissions-list"), pending)] if pending else []
-    return []

@@ -4,8 +4,8 @@ Word documents, their wording in editable templates, and the ranking as Excel.""
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from rencai.core.actions import ActionRefused
 from rencai.core.documents import OfficialDocument, Paragraph, Table, chinese_date, write_official_docx
+from rencai.core.errors import Refused
 from rencai.core.exports import write_xlsx
 from rencai.selections.models import Application, ApplicationState, Campaign, CampaignKind, ObjectionState
 
@@ -53,7 +53,7 @@ def base_context(campaign: Campaign, entries: list[Application]) -> dict:
 
 def publicity_notice(campaign: Campaign) -> tuple[str, bytes]:
     if campaign.publicity_starts_on is None:
-        raise ActionRefused("评选尚未进入公示阶段，不能生成公示通知。")
+        raise Refused("评选尚未进入公示阶段，不能生成公示通知。")
     entries = list(
         campaign.applications.filter(
             state__in=[ApplicationState.SHORTLISTED, ApplicationState.WINNER, ApplicationState.DISQUALIFIED]
@@ -76,7 +76,7 @@ def publicity_notice(campaign: Campaign) -> tuple[str, bytes]:
 
 def results_notice(campaign: Campaign) -> tuple[str, bytes]:
     if campaign.decided_on is None:
-        raise ActionRefused("评选尚未作出决定，不能生成结果通报。")
+        raise Refused("评选尚未作出决定，不能生成结果通报。")
     entries = list(
         campaign.applications.filter(state=ApplicationState.WINNER)
         .select_related("talent", "organization")

@@ -270,7 +270,10 @@ class Application(OrgOwnedModel):
 
     @classmethod
     def talent_scope(cls, queryset, user, editing: bool = False):
-        return queryset.filter(talent__user=user)
+        """A talent sees their own applications, and changes one only once it has been
+        returned to them for changes."""
+        own = queryset.filter(talent__user=user)
+        return own.filter(state=ApplicationState.RETURNED) if editing else own
 
     @classmethod
     def reviewer_scope(cls, queryset, user):
@@ -308,6 +311,8 @@ class Material(ScopedModel):
 
     @classmethod
     def talent_scope(cls, queryset, user, editing: bool = False):
+        """A talent sees the materials of their own applications and may remove them (while
+        the application is open: ``MaterialObjects.policy``)."""
         return queryset.filter(application__talent__user=user)
 
     @classmethod

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from rencai.core.actions import ActionRefused
+from rencai.core.errors import Conflict, Refused
 from rencai.evaluation import services as evaluation
 from rencai.evaluation.draw import years_before
 from rencai.evaluation.models import Review, ReviewItem, ReviewState
@@ -75,7 +75,7 @@ def check_quota(campaign: Campaign, organization, exclude_pk: int | None = None)
     quota = quota_for(campaign, organization)
     if quota is None:
         if campaign.quotas.exists():
-            raise ActionRefused(f"{organization.name}没有本次评选的推荐名额。")
+            raise Refused(f"{organization.name}没有本次评选的推荐名额。")
         return
     used = (
         Application.objects.counted()
@@ -84,9 +84,7 @@ def check_quota(campaign: Campaign, organization, exclude_pk: int | None = None)
         .count()
     )
     if used >= quota.quota:
-        raise ActionRefused(
-            f"{quota.organization.name}本次评选的推荐名额为{quota.quota}名，已推荐{used}名，不能再推荐。"
-        )
+        raise Refused(f"{quota.organization.name}本次评选的推荐名额为{quota.quota}名，已推荐{used}名，不能再推荐。")
 
 
 def check_application(application: Application, today: date | None = None) -> None:
@@ -94,13 +92,13 @@ def check_application(application: Application, today: date | None = None) -> No
     today = today or timezone.localdate()
     campaign = application.campaign
     if campaign.state != CampaignState.OPEN:
-        raise ActionRefused(f"“{campaign}”当前不在申报阶段。")
+        raise Refused(f"“{campaign}”当前不在申报阶段。")
     if not campaign.opens_on <= today <= campaign.closes_on:
-        raise ActionRefused(f"申报时间为{campaign.opens_on}至{campaign.closes_on}，当前不在申报时间内。")
+        raise Refused(f"申报时间为{campaign.opens_on}至{campaign.closes_on}，当前不在申报时间内。")
     if application.talent_id:
         problems = ineligibility(campaign, application.talent)
         if problems:
-            raise ActionRefused(" ".join(problems))
+            raise Refused(" ".join(problems))
     if application.route == "nomination":
         check_quota(campaign, application.organization, exclude_pk=application.pk)
 
@@ -109,12 +107,12 @@ def start_review(campaign: Campaign, user) -> Review:
     """Hand the eligible applications to a new review (experts are drawn next)."""
     pending = campaign.applications.filter(state__in=[ApplicationState.SUBMITTED, ApplicationState.RETURNED]).count()
     if pending:
-        raise ActionRefused(f"尚有{pending}份申报未完成资格审查（含退回待修改的），请先处理。")
+        raise Refused(f"尚有{pending}份申报未完成资格审查（含退回待修改的），请先处理。")
     eligible = list(campaign.applications.filter(state=ApplicationState.ELIGIBLE).select_related("talent"))
     if not eligible:
-        raise ActionRefused("没有通过资格审查的申报，不能进入专家评审。")
+        raise Refused("没有通过资格审查的申报，不能进入专家评审。")
     if campaign.rubric is None:
-        raise ActionRefused("请先为评选活动选择评分细则。")
+        raise Refused("请先为评选活动选择评分细则。")
     review = Review(
         title=f"{campaign}专家评审",
         rubric=campaign.rubric,
@@ -144,11 +142,18 @@ def start_review(campaign: Campaign, user) -> Review:
 def require_scoring_finished(campaign: Campaign) -> None:
     review = campaign.review
     if review is None or review.state == ReviewState.PREPARING:
-        raise ActionRefused("专家评审尚未开始（请先抽取专家并由监督人签字确认）。")
+        raise Refused("专家评审尚未开始（请先抽取专家并由监督人签字确认）。")
     if review.state == ReviewState.SCORING:
         done, total = evaluation.scoring_progress(review)
         if done < total:
-            raise ActionRefused(f"尚有{total - done}份评分表未提交。")
+            raise Refused(f"尚有{total - done}份评分表未提交。")
+
+
+def start_vote(campaign: Campaign) -> None:
+    """End expert scoring, once every sheet is in, so that the public vote can open."""
+    require_scoring_finished(campaign)
+    if campaign.review.state != ReviewState.CLOSED:
+        evaluation.close_review(campaign.review)
 
 
 def count_votes(campaign: Campaign) -> None:
@@ -198,38 +203,38 @@ def cast_vote(application: Application, voter, ip: str, today: date | None = Non
     today = today or timezone.localdate()
     campaign = application.campaign
     if campaign.state != CampaignState.VOTING:
-        raise ActionRefused("当前不在公众投票阶段。")
+        raise Refused("当前不在公众投票阶段。")
     if application.state != ApplicationState.IN_REVIEW or application.campaign_id != campaign.pk:
-        raise ActionRefused("该申报不在投票范围内。")
+        raise Refused("该申报不在投票范围内。")
     if not voter.is_active or not voter.last_login:
-        raise ActionRefused("请使用已验证的账号登录后投票。")
+        raise Refused("请使用已验证的账号登录后投票。")
     opened = campaign.review.closed_at if campaign.review and campaign.review.closed_at else None
     if opened and voter.date_joined > opened:
-        raise ActionRefused("投票开始后注册的账号不能投票。")
+        raise Refused("投票开始后注册的账号不能投票。")
     if application.talent_id and application.talent.user_id == voter.pk:
-        raise ActionRefused("不能给自己投票。")
+        raise Refused("不能给自己投票。")
     if ip and Vote.objects.filter(campaign=campaign, ip=ip, voted_on=today).count() >= campaign.votes_per_ip_per_day:
-        raise ActionRefused("该网络地址今日投票次数已达上限。")
+        raise Refused("该网络地址今日投票次数已达上限。")
     try:
         with transaction.atomic():
             return Vote.objects.create(campaign=campaign, application=application, voter=voter, voted_on=today, ip=ip)
     except IntegrityError:
-        raise ActionRefused("您今天已经投过票了，每个账号每天限投一票。") from None
+        raise Conflict("您今天已经投过票了，每个账号每天限投一票。") from None
 
 
 def file_objection(objection: Objection, today: date | None = None) -> None:
     campaign = objection.application.campaign
     if not campaign.in_publicity(today):
-        raise ActionRefused("只能在公示期内对入围名单提出异议。")
+        raise Refused("只能在公示期内对入围名单提出异议。")
     if objection.application.state != ApplicationState.SHORTLISTED:
-        raise ActionRefused("只能对入围公示的对象提出异议。")
+        raise Refused("只能对入围公示的对象提出异议。")
 
 
 def handle_objection(objection: Objection, upheld: bool, reason: str) -> None:
     if objection.state != ObjectionState.OPEN:
-        raise ActionRefused("该异议已处理。")
+        raise Conflict("该异议已处理。")
     if not reason.strip():
-        raise ActionRefused("请填写处理意见。")
+        raise Refused("请填写处理意见。")
     objection.state = ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED
     objection.handling_reason = reason
     objection.handled_at = timezone.now()
@@ -247,10 +252,10 @@ def decide(campaign: Campaign, decided_on: date, document_number: str, today: da
     """The final decision: refused while the publicity period runs or an objection is open."""
     today = today or timezone.localdate()
     if campaign.publicity_ends_on is None or today <= campaign.publicity_ends_on:
-        raise ActionRefused(f"公示期至{campaign.publicity_ends_on}结束，公示期满后方可作出决定。")
+        raise Refused(f"公示期至{campaign.publicity_ends_on}结束，公示期满后方可作出决定。")
     open_objections = Objection.objects.filter(application__campaign=campaign, state=ObjectionState.OPEN).count()
     if open_objections:
-        raise ActionRefused(f"尚有{open_objections}件异议未处理，处理完毕后方可作出决定。")
+        raise Refused(f"尚有{open_objections}件异议未处理，处理完毕后方可作出决定。")
     campaign.results_number = document_number
     campaign.decided_on = decided_on
     winners = list(

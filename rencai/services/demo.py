@@ -16,7 +16,7 @@ from rencai.services.models import (
     Visit,
     VisitKind,
 )
-from rencai.services.rules import apply_rules
+from rencai.services.services import apply_rules
 from rencai.talents.models import DictionaryEntry, DictionaryKind, Talent
 
 RULES = [

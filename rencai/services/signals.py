@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from rencai.core.imports.schema import rows_imported
 from rencai.services.models import Visit
-from rencai.services.rules import apply_rules, apply_rules_to_new, record_contact
+from rencai.services.services import apply_rules, apply_rules_to_new, record_contact
 from rencai.talents.models import Talent
 
 

@@ -1,9 +1,11 @@
 """Talent forms per role: office staff edit everything, a liaison their institution's
-people, a talent their own profile."""
+people, a talent their own profile; the dictionary editor's row and the pool actions' inputs."""
 
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from rencai.talents.models import Talent
+from rencai.talents.models import DictionaryEntry, Talent
 
 PERSONAL_FIELDS = [
     "name",
@@ -44,3 +46,29 @@ def talent_form(fields: list[str]) -> type[forms.ModelForm]:
 OfficeTalentForm = talent_form(OFFICE_FIELDS)
 LiaisonTalentForm = talent_form(LIAISON_FIELDS)
 SelfTalentForm = talent_form(SELF_FIELDS)
+
+
+class DictionaryRowForm(forms.ModelForm):
+    """One row of the one-screen dictionary editor, with the version it was loaded at."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DictionaryEntry
+        fields = ["code", "name", "parent", "managing_department", "order", "enabled"]
+
+
+def exit_inputs() -> dict[str, forms.Field]:
+    """The inputs of 出库."""
+    return {
+        "left_on": forms.DateField(label=_("出库日期"), initial=timezone.localdate),
+        "exit_reason": forms.CharField(label=_("出库原因"), max_length=200),
+    }
+
+
+def renew_inputs() -> dict[str, forms.Field]:
+    """The inputs of 续任."""
+    return {
+        "term_end": forms.DateField(label=_("新任期届满日期")),
+        "source_detail": forms.CharField(label=_("续任依据（文号或说明）"), max_length=200, required=False),
+    }

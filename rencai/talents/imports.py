@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from rencai.core.imports import cells
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowRejected, rows_imported
-from rencai.core.imports.writing import insert_rows
+from rencai.core.objects.writes import create_many
 from rencai.core.personal import blind_index
 from rencai.core.roles import Role, role_of
 from rencai.orgs.models import Department, Organization
@@ -32,17 +32,6 @@ POLITICAL_SPELLINGS = {
 GENDER_SPELLINGS = {"男性": "男", "女性": "女", "m": "男", "f": "女"}
 ETHNICITY_SPELLINGS = {e.removesuffix("族"): e for e in ETHNICITIES if e.endswith("族") and len(e) > 2}
 DICTIONARY_LOOKUP = ("name", "code")
-CAREER_COLUMNS = (
-    "created_at",
-    "updated_at",
-    "version",
-    "talent",
-    "organization",
-    "organization_name",
-    "department_name",
-    "position",
-    "start",
-)
 
 
 class TalentSchema(ImportSchema):
@@ -165,23 +154,15 @@ class TalentSchema(ImportSchema):
         """Each new talent's first career entry, as ``Talent.save()`` would open it."""
         names = context.cached("organization_names", lambda: dict(Organization.objects.values_list("pk", "name")))
         today = timezone.localdate()
-        now = timezone.now()
-        insert_rows(
-            CareerEntry,
-            CAREER_COLUMNS,
-            [
-                (
-                    now,
-                    now,
-                    1,
-                    t.pk,
-                    t.organization_id,
-                    names.get(t.organization_id, ""),
-                    "",
-                    t.position,
-                    t.work_start or today,
-                )
-                for t in instances
-            ],
-        )
+        entries = [
+            CareerEntry(
+                talent=t,
+                organization_id=t.organization_id,
+                organization_name=names.get(t.organization_id, ""),
+                position=t.position,
+                start=t.work_start or today,
+            )
+            for t in instances
+        ]
+        create_many(CareerEntry, entries)
         rows_imported.send(sender=Talent, instances=instances)

@@ -27,6 +27,7 @@ from rencai.core.chinese import (
     validate_mobile,
 )
 from rencai.core.models import OrgOwnedModel, ScopedModel, ScopedQuerySet
+from rencai.core.objects.writes import update_many
 from rencai.core.personal import BlindIndexField, EncryptedField, blind_index, mask
 
 
@@ -408,7 +409,7 @@ class Talent(OrgOwnedModel):
         today = timezone.localdate()
         opened = self.career.filter(end__isnull=True)
         if before is not None:
-            opened.update(end=today)
+            update_many(opened, end=today)
         CareerEntry.objects.create(
             talent=self,
             organization=self.organization,
@@ -578,22 +579,6 @@ class ChangeRequest(TalentRelated):
 
     def set_proposed(self, changes: dict) -> None:
         self.payload = json.dumps(changes, ensure_ascii=False, default=str)
-
-    def apply(self) -> Talent:
-        """Write the proposed values to the talent, validated as any edit is."""
-        talent = Talent.objects.select_for_update().get(pk=self.talent_id)
-        for name, (_current, proposed) in self.proposed.items():
-            field = Talent._meta.get_field(name)
-            if field.is_relation:
-                setattr(talent, field.attname, proposed)
-            elif isinstance(field, models.DateField) and proposed:
-                setattr(talent, name, date.fromisoformat(proposed))
-            else:
-                setattr(talent, name, proposed)
-        talent.full_clean()
-        talent.version += 1
-        talent.save()
-        return talent
 
 
 class PoolKind(models.TextChoices):

@@ -5,13 +5,16 @@ completions and certificates, and credit a video only for what was really watche
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
-from rencai.core import audit
-from rencai.core.actions import ActionRefused
-from rencai.core.models import AuditAction
+from rencai.core.errors import Refused
+from rencai.core.roles import Role, role_of
+from rencai.talents.models import Talent
 from rencai.training.models import (
     HOLDING,
     Attendance,
@@ -38,6 +41,12 @@ WATCHED_SHARE = Decimal("0.9")
 #: Playback may run this much faster than real time (the player's 1.5× plus slack).
 PLAYBACK_ALLOWANCE = Decimal("1.6")
 REPORT_SLACK_SECONDS = 3
+VIDEO_TYPES = {"mp4": "video/mp4", "webm": "video/webm"}
+
+
+def own_talent(user) -> Talent | None:
+    """The talent a talent's account belongs to (None for any other role)."""
+    return Talent.objects.filter(user=user).first() if role_of(user) == Role.TALENT else None
 
 
 # --- enrolment --------------------------------------------------------------------------
@@ -69,21 +78,21 @@ def check_quota(klass: TrainingClass, talent) -> None:
         state__in=HOLDING, route=EnrolmentRoute.NOMINATED, talent__organization__path__startswith=head
     ).count()
     if used >= klass.quota_per_organization:
-        raise ActionRefused(f"每个单位可推荐{klass.quota_per_organization}人，本单位已推荐{used}人。")
+        raise Refused(f"每个单位可推荐{klass.quota_per_organization}人，本单位已推荐{used}人。")
 
 
 def enrolment_state(klass: TrainingClass, talent, route: str) -> str:
     """The state a new enrolment starts in (a place, or the waiting list when the class is
-    full), or ActionRefused when the rules, the quota or a duplicate forbid it."""
+    full), or Refused when the rules, the quota or a duplicate forbid it."""
     if klass.state != ClassState.OPEN:
-        raise ActionRefused(f"“{klass}”当前不在报名阶段。")
+        raise Refused(f"“{klass}”当前不在报名阶段。")
     if route == EnrolmentRoute.SELF and not klass.self_enrolment:
-        raise ActionRefused("本班不接受自主报名，请通过所在单位推荐。")
+        raise Refused("本班不接受自主报名，请通过所在单位推荐。")
     problems = audience_problems(klass, talent)
     if problems:
-        raise ActionRefused(" ".join(problems))
+        raise Refused(" ".join(problems))
     if klass.enrollments.filter(talent=talent).exclude(state=EnrolmentState.WITHDRAWN).exists():
-        raise ActionRefused(f"{talent.name}已报名本班。")
+        raise Refused(f"{talent.name}已报名本班。")
     if route == EnrolmentRoute.NOMINATED:
         check_quota(klass, talent)
     full = klass.enrollments.filter(state__in=HOLDING).count() >= klass.capacity
@@ -95,11 +104,22 @@ def enrol(klass: TrainingClass, talent, user, route: str) -> Enrollment:
     return Enrollment.objects.create(training_class=klass, talent=talent, route=route, state=state, requested_by=user)
 
 
+def enrol_self(klass: TrainingClass, user) -> str:
+    """A talent enrols themself; returns what to tell them (a place, or the waiting list)."""
+    talent = own_talent(user)
+    if talent is None:
+        raise Refused(_("您的账号未关联人才档案，不能报名。"))
+    enrollment = enrol(klass, talent, user, EnrolmentRoute.SELF)
+    if enrollment.state == EnrolmentState.WAITLISTED:
+        return _("本班名额已满，您已列入候补第%(n)s位。") % {"n": waiting_position(enrollment)}
+    return _("已报名，待办公室确认。")
+
+
 def confirm(enrollment: Enrollment) -> None:
     klass = enrollment.training_class
     confirmed = klass.enrollments.filter(state=EnrolmentState.CONFIRMED).exclude(pk=enrollment.pk).count()
     if confirmed >= klass.capacity:
-        raise ActionRefused(f"本班名额{klass.capacity}人已满，不能再确认；可先让他人退出。")
+        raise Refused(f"本班名额{klass.capacity}人已满，不能再确认；可先让他人退出。")
     enrollment.state = EnrolmentState.CONFIRMED
     enrollment.confirmed_at = timezone.now()
 
@@ -149,30 +169,31 @@ def qr_path(session: Session, at: datetime | None = None) -> str:
 def check_qr(session_id: int, step: int, token: str, at: datetime | None = None) -> None:
     """Refuse a forged or expired code."""
     if not constant_time_compare(qr_token(session_id, step), token):
-        raise ActionRefused("签到码无效，请扫描现场大屏上的二维码。")
+        raise Refused("签到码无效，请扫描现场大屏上的二维码。")
     now = qr_step(at)
     if step > now or now - step > QR_GRACE_STEPS:
-        raise ActionRefused("签到码已过期（二维码每分钟更新），请重新扫描现场大屏上的二维码。")
+        raise Refused("签到码已过期（二维码每分钟更新），请重新扫描现场大屏上的二维码。")
 
 
 def check_in(session: Session, talent, method: str, at: datetime | None = None, note: str = "") -> Attendance:
     """Mark ``talent`` present at ``session``; only a confirmed participant may be."""
-    attendance = prepare_attendance(session, talent, method, at, note)
-    attendance.save()
+    with transaction.atomic():
+        attendance = prepare_attendance(session, talent, method, at, note)
+        attendance.save()
     return attendance
 
 
 def prepare_attendance(session: Session, talent, method: str, at: datetime | None = None, note: str = "") -> Attendance:
-    """An unsaved attendance, or ActionRefused (not enrolled, outside the session, twice)."""
+    """An unsaved attendance, or Refused (not enrolled, outside the session, twice)."""
     at = at or timezone.now()
     enrollment = session.training_class.enrollments.filter(talent=talent).first()
     if enrollment is None or enrollment.state != EnrolmentState.CONFIRMED:
-        raise ActionRefused(f"{talent.name}未报名或报名未确认，不能在“{session.training_class}”签到。")
+        raise Refused(f"{talent.name}未报名或报名未确认，不能在“{session.training_class}”签到。")
     if method == CheckMethod.QR and not session.starts_at - CHECKIN_MARGIN <= at <= session.ends_at + CHECKIN_MARGIN:
-        raise ActionRefused("不在本课程的签到时间内（开课前30分钟至下课后30分钟）。")
+        raise Refused("不在本课程的签到时间内（开课前30分钟至下课后30分钟）。")
     existing = Attendance.objects.filter(session=session, talent=talent).first()
     if existing is not None:
-        raise ActionRefused(f"{talent.name}已于{timezone.localtime(existing.checked_at):%H:%M}签到。")
+        raise Refused(f"{talent.name}已于{timezone.localtime(existing.checked_at):%H:%M}签到。")
     return Attendance(
         session=session,
         talent=talent,
@@ -215,7 +236,30 @@ def finish_class(klass: TrainingClass, on=None) -> int:
     return issued
 
 
-# --- video progress ----------------------------------------------------------------------
+# --- videos ------------------------------------------------------------------------------
+
+
+def check_video(upload) -> str:
+    """mp4 (an ``ftyp`` box) or WebM (EBML), judged by content, within the size limit."""
+    limit = settings.RENCAI_VIDEO_MAX_BYTES
+    if upload.size > limit:
+        raise Refused(_("视频文件超过%(mb)sMB，请压缩后再上传。") % {"mb": limit // (1024 * 1024)})
+    upload.seek(0)
+    head = upload.read(12)
+    upload.seek(0)
+    if len(head) >= 8 and head[4:8] == b"ftyp":
+        return "mp4"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "webm"
+    raise Refused(_("文件“%(name)s”不是视频（可上传 MP4 或 WebM）。") % {"name": upload.name})
+
+
+def take_video_upload(video: Video) -> None:
+    """A newly uploaded file of ``video`` is checked and its format and size recorded."""
+    upload = getattr(video.file, "_file", None)
+    if upload is not None and hasattr(upload, "content_type"):
+        video.content_type = VIDEO_TYPES[check_video(upload)]
+        video.file_size = upload.size
 
 
 def _mark(seen: bytes, start: int, end: int, length: int) -> bytes:
@@ -238,14 +282,14 @@ def report_progress(progress: WatchProgress, start: int, end: int, at: datetime 
     at = at or timezone.now()
     video = progress.video
     if start < 0 or end < start or end > video.duration_seconds + REPORT_SLACK_SECONDS:
-        raise ActionRefused("上报的观看进度无效。")
+        raise Refused("上报的观看进度无效。")
     span = end - start
     if span:
         if progress.last_report_at is None:
-            raise ActionRefused("请从播放器开始观看后再上报进度。")
+            raise Refused("请从播放器开始观看后再上报进度。")
         elapsed = Decimal((at - progress.last_report_at).total_seconds())
         if Decimal(span) > elapsed * PLAYBACK_ALLOWANCE + REPORT_SLACK_SECONDS:
-            raise ActionRefused("上报的观看进度超过了实际观看时间，本次不计入。")
+            raise Refused("上报的观看进度超过了实际观看时间，本次不计入。")
     progress.seen = _mark(bytes(progress.seen or b""), start, end, video.duration_seconds)
     progress.seen_seconds = _count(progress.seen)
     progress.position = min(end, video.duration_seconds)
@@ -258,19 +302,17 @@ def report_progress(progress: WatchProgress, start: int, end: int, at: datetime 
 
 
 def credit(progress: WatchProgress) -> bool:
-    """Credit the video's hours once, even when two reports arrive together: the update
-    only touches a progress not yet credited, and an earlier report cannot undo it."""
+    """Credit the video's hours once, even when two reports arrive together: only a
+    progress not yet credited is credited (its row locked first), and an earlier report
+    cannot undo it. The save is audited like any other."""
     hours = credited_hours(Mode.VIDEO, progress.video.hours)
-    today = timezone.localdate()
-    done = WatchProgress.objects.filter(pk=progress.pk, credited_on__isnull=True).update(credited_on=today, hours=hours)
-    progress.credited_on, progress.hours = (today, hours) if done else (progress.credited_on, progress.hours)
-    if done:
-        audit.record(
-            AuditAction.UPDATE,
-            obj=progress,
-            changes={"credited_on": [None, today.isoformat()], "hours": ["0", str(hours)]},
-        )
-    return bool(done)
+    with transaction.atomic():
+        pending = WatchProgress.objects.select_for_update().filter(pk=progress.pk, credited_on__isnull=True)
+        if not pending.exists():
+            return False
+        progress.credited_on, progress.hours = timezone.localdate(), hours
+        progress.save(update_fields=["credited_on", "hours", "updated_at"])
+    return True
 
 
 def progress_for(video: Video, talent) -> WatchProgress:

@@ -2,6 +2,7 @@
 cancel — the same jobs as the upload page."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,6 +33,16 @@ class JobSerializer(serializers.ModelSerializer):
         return {"done": done, "total": total}
 
 
+class ReportSerializer(JobSerializer):
+    errors = serializers.JSONField(help_text="逐行逐列的错误（行号、列、代码、中文说明）")
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "errors"]
+
+
+DETAIL = inline_serializer("ImportRefusal", {"detail": serializers.CharField()})
+
+
 class ImportAPIMixin:
     permission_classes = [permissions.IsAuthenticated, SecondFactorVerified]
 
@@ -40,6 +51,11 @@ class ImportAPIMixin:
 
 
 class ImportUploadAPI(ImportAPIMixin, APIView):
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: JobSerializer, 409: DETAIL},
+        description="上传表格并开始预检（与导入页面相同的流程）；预检完成后用 commit 确认导入。",
+    )
     def post(self, request):
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -70,17 +86,20 @@ class ImportUploadAPI(ImportAPIMixin, APIView):
 
 
 class ImportJobAPI(ImportAPIMixin, APIView):
+    @extend_schema(responses={200: JobSerializer}, description="导入任务的状态与进度。")
     def get(self, request, pk: int):
         return Response(JobSerializer(self.job(request, pk)).data)
 
 
 class ImportReportAPI(ImportAPIMixin, APIView):
+    @extend_schema(responses={200: ReportSerializer}, description="预检或导入的报告，含逐行错误。")
     def get(self, request, pk: int):
         job = self.job(request, pk)
-        return Response({**JobSerializer(job).data, "errors": job.errors})
+        return Response(ReportSerializer(job).data)
 
 
 class ImportCommitAPI(ImportAPIMixin, APIView):
+    @extend_schema(request=None, responses={202: JobSerializer, 409: DETAIL}, description="确认导入预检通过的数据。")
     def post(self, request, pk: int):
         job = self.job(request, pk)
         importable_config(job.object_slug, request.user)
@@ -92,6 +111,7 @@ class ImportCommitAPI(ImportAPIMixin, APIView):
 
 
 class ImportCancelAPI(ImportAPIMixin, APIView):
+    @extend_schema(request=None, responses={202: JobSerializer}, description="取消导入任务（已写入的不会部分保留）。")
     def post(self, request, pk: int):
         job = self.job(request, pk)
         jobs.request_cancel(job)

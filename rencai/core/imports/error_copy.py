@@ -25,7 +25,7 @@ from xlsxwriter.workbook import Format, Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from rencai.core.imports import cells
-from rencai.core.imports.reading import Table, open_table
+from rencai.core.imports.reading import PathOrBytes, Row, Table, open_table
 from rencai.core.imports.schema import RowError
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ _VALUE_FORMATS = {
 }
 
 
-def write_error_copy(source: str | os.PathLike | bytes, report: ImportReport) -> bytes:
+def write_error_copy(source: PathOrBytes, report: ImportReport) -> bytes:
     """The xlsx copy of ``source`` (a path or the file's bytes) annotated with the errors
     of ``report``, the pipeline's report on that same file."""
     table = open_table(source)
@@ -70,7 +70,7 @@ def error_text(errors: list[RowError]) -> str:
     return "；".join(f"【{e.column}】{e.message}" if e.column else e.message for e in errors)
 
 
-def _column_count(source, table: Table) -> tuple[int, Iterator[list]]:
+def _column_count(source: PathOrBytes, table: Table) -> tuple[int, Iterator[Row]]:
     """How many columns the table has, and its rows. A spreadsheet's rows all have the
     sheet's width, so the first row tells; CSV rows vary, so a first pass over the file
     finds the widest (the error column must come after every used column)."""
@@ -87,7 +87,7 @@ class _CopyWriter:
     """Writes the rows of one table, in order, with the error column after them."""
 
     def __init__(
-        self, workbook: Workbook, table: Table, report: ImportReport, columns: tuple[int, Iterator[list]]
+        self, workbook: Workbook, table: Table, report: ImportReport, columns: tuple[int, Iterator[Row]]
     ) -> None:
         self.workbook = workbook
         self.report = report
@@ -109,7 +109,7 @@ class _CopyWriter:
         for offset, row in enumerate(self.rows):
             self.write_row(self.first_row + offset, row)
 
-    def write_row(self, number: int, row: list) -> None:
+    def write_row(self, number: int, row: Row) -> None:
         line = number - 1
         errors = self.errors.get(number, [])
         flagged = {self.header_index[e.column] for e in errors if e.column in self.header_index}

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 
 from rencai.core import audit
 from rencai.core.context import acting_user, actor_from
 from rencai.core.imports import cells
-from rencai.core.imports.reading import ImportFileError, open_table
-from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowError, RowRejected
-from rencai.core.imports.writing import insert_all
+from rencai.core.imports.reading import ImportFileError, PathOrBytes, Row, open_table
+from rencai.core.imports.schema import Column, ImportContext, ImportSchema, Key, RowError, RowRejected
+from rencai.core.imports.writing import insert_all, model_field_named
 from rencai.core.models import AuditAction
 from rencai.core.personal import EncryptedField, mask
 
@@ -94,7 +94,7 @@ class Progress:
 class _Row:
     number: int
     values: dict[str, Any]
-    key: tuple | None = None
+    key: Key | None = None
 
 
 @dataclass
@@ -111,12 +111,15 @@ def header_key(text: object) -> str:
     return cells.lookup_key(_HEADER_NOISE.sub("", cells.clean_text(text)))
 
 
-def _match_headers(schema: ImportSchema, row: list) -> tuple[dict[int, Column], dict[int, str], list[str]]:
-    names = {}
-    for column in schema.columns:
-        for header in schema.headers(column):
-            names.setdefault(header_key(header), column)
-    by_index, headers, ignored, taken = {}, {}, [], set()
+def _match_headers(schema: ImportSchema, row: Row) -> tuple[dict[int, Column], dict[int, str], list[str]]:
+    names: dict[str, Column] = {}
+    for declared in schema.columns:
+        for header in schema.headers(declared):
+            names.setdefault(header_key(header), declared)
+    by_index: dict[int, Column] = {}
+    headers: dict[int, str] = {}
+    ignored: list[str] = []
+    taken: set[str] = set()
     for index, cell in enumerate(row):
         text = cells.clean_text(cell)
         column = names.get(header_key(cell)) if text else None
@@ -129,7 +132,7 @@ def _match_headers(schema: ImportSchema, row: list) -> tuple[dict[int, Column], 
     return by_index, headers, ignored
 
 
-def find_header(schema: ImportSchema, first_rows: list[tuple[int, list]]) -> _Mapping:
+def find_header(schema: ImportSchema, first_rows: list[tuple[int, Row]]) -> _Mapping:
     """The row (among the first ones) that names the most declared columns; rows above it
     are titles, where 填报单位：… may name the institution."""
     best: _Mapping | None = None
@@ -178,7 +181,7 @@ def _organization_from_title(schema: ImportSchema, mapping: _Mapping, context: I
             return
 
 
-def _is_total_row(row: list) -> bool:
+def _is_total_row(row: Row) -> bool:
     return any(isinstance(c, str) and c.replace(" ", "").replace("\u3000", "") in TOTAL_MARKS for c in row[:3])
 
 
@@ -201,16 +204,17 @@ class ImportRun:
         self.progress = progress or Progress()
         self.actor = actor_from(None, context.user)
         self.report = ImportReport()
-        self.seen: dict[tuple, int] = {}
+        self.seen: dict[Key, int] = {}
         self.headers: dict[str, str] = {}
-        meta = schema.model._meta
-        self.org_attname = meta.get_field(schema.organization_field).attname if schema.organization_field else None
-        self.guarded = {meta.get_field(name).attname for name in schema.guarded_fields}
-        self.personal = {f.attname: f.kind for f in meta.concrete_fields if isinstance(f, EncryptedField)}
+        model = schema.model
+        org_field = schema.organization_field
+        self.org_attname = model_field_named(model, org_field).attname if org_field else None
+        self.guarded = {model_field_named(model, name).attname for name in schema.guarded_fields}
+        self.personal = {f.attname: f.kind for f in model._meta.concrete_fields if isinstance(f, EncryptedField)}
 
     # --- the pass -------------------------------------------------------------------
 
-    def run(self, source) -> ImportReport:
+    def run(self, source: PathOrBytes) -> ImportReport:
         table = open_table(source)
         self.report.kind, self.report.sheet_name = table.kind, table.sheet_name
         rows = enumerate(table.rows(), start=table.first_row)
@@ -252,7 +256,7 @@ class ImportRun:
         }
         self.required = {self.schema.attname(c) for c in mapping.by_index.values() if self.schema.is_required(c)}
 
-    def _process(self, rows: Iterator[tuple[int, list]], total: int) -> None:
+    def _process(self, rows: Iterator[tuple[int, Row]], total: int) -> None:
         batch: list[_Row] = []
         done = 0
         for number, row in rows:
@@ -274,7 +278,7 @@ class ImportRun:
 
     # --- one row --------------------------------------------------------------------
 
-    def _parse(self, number: int, row: list) -> _Row | None:
+    def _parse(self, number: int, row: Row) -> _Row | None:
         """The row's values, or None when it is empty, a total row or has errors."""
         if not any(not cells.is_blank(c) for c in row) or _is_total_row(row):
             return None
@@ -299,7 +303,7 @@ class ImportRun:
         org_attname = self.org_attname
         if org_attname and org_attname not in values:
             if self.context.organization is None:
-                self._error(number, self.schema.organization_field, "required", "请填写所在单位")
+                self._error(number, self.schema.organization_field or "", "required", "请填写所在单位")
                 return None
             values[org_attname] = self.context.organization.pk
         try:
@@ -309,7 +313,7 @@ class ImportRun:
                 self._error(number, field_name, code, message)
             return None
         if org_attname and values[org_attname] not in self.schema.allowed_organizations(self.context):
-            self._error(number, self.schema.organization_field, "not_permitted", "无权导入到该机构")
+            self._error(number, self.schema.organization_field or "", "not_permitted", "无权导入到该机构")
             return None
         key = self.schema.key_of(values)
         if key is not None:
@@ -328,9 +332,10 @@ class ImportRun:
 
     def _label_of(self, field_name: str) -> str:
         try:
-            return str(self.schema.model._meta.get_field(field_name).verbose_name)
+            model_field = self.schema.model._meta.get_field(field_name)
         except Exception:  # noqa: BLE001 - a name that is not a field
             return field_name
+        return str(model_field.verbose_name) if isinstance(model_field, models.Field) else field_name
 
     # --- one batch ------------------------------------------------------------------
 
@@ -338,7 +343,8 @@ class ImportRun:
         if not batch:
             return
         existing = self.schema.find_existing([r.key for r in batch if r.key is not None], self.context)
-        new, changed = [], []
+        new: list[_Row] = []
+        changed: list[tuple[_Row, models.Model, list[str]]] = []
         for row in batch:
             instance = existing.get(row.key) if row.key is not None else None
             if instance is None:
@@ -353,7 +359,7 @@ class ImportRun:
         if self.commit:
             self._write(new, changed)
 
-    def _compare(self, row: _Row, instance) -> list[str] | None:
+    def _compare(self, row: _Row, instance: models.Model) -> list[str] | None:
         """Fields that would change (None when the row cannot update this record, the
         error already reported); an unchanged row counts and returns None too."""
         if not self.schema.may_update(instance, self.context):
@@ -371,7 +377,7 @@ class ImportRun:
             return None
         return changed
 
-    def _write(self, new: list[_Row], changed: list[tuple[_Row, Any, list[str]]]) -> None:
+    def _write(self, new: list[_Row], changed: list[tuple[_Row, models.Model, list[str]]]) -> None:
         instances = [self.schema.build(row.values, self.context) for row in new]
         try:
             with transaction.atomic():
@@ -400,7 +406,7 @@ def _same(old: Any, new: Any) -> bool:
         return (old.year, old.month) == (new.year, new.month)
     if old is None:
         return new in ("", None)
-    return old == new
+    return bool(old == new)
 
 
 def _created_changes(row: _Row, personal: dict[str, str]) -> dict[str, Any]:
@@ -416,7 +422,9 @@ def _created_changes(row: _Row, personal: dict[str, str]) -> dict[str, Any]:
     return changes
 
 
-def _locate_failure(run: ImportRun, new: list[_Row], changed: list, exc: Exception) -> str:
+def _locate_failure(
+    run: ImportRun, new: list[_Row], changed: list[tuple[_Row, models.Model, list[str]]], exc: Exception
+) -> str:
     """Which row of a failed batch the database refused, found by retrying one row at a
     time in savepoints (the outer transaction is rolled back afterwards anyway)."""
     for row in new:
@@ -433,7 +441,7 @@ def _locate_failure(run: ImportRun, new: list[_Row], changed: list, exc: Excepti
 
 def run_import(
     schema: ImportSchema,
-    source,
+    source: PathOrBytes,
     context: ImportContext,
     *,
     commit: bool = False,

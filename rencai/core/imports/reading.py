@@ -20,10 +20,17 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeAlias
 
 from django.conf import settings
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+from python_calamine import (
+    CalamineError,
+    CalamineSheet,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 50 * MIB
@@ -57,6 +64,11 @@ ENCODING_MESSAGE = "无法识别文件编码，请另存为 UTF-8 或 GBK 编码
 EMPTY_MESSAGE = "文件中没有任何数据，请在第一个工作表中填写后保存，再重新上传（隐藏的工作表不会被读取）"
 NOT_SPREADSHEET_MESSAGE = "文件不是电子表格，请上传 Excel（.xlsx、.xls）、WPS 表格、.ods 或 CSV 文件"
 
+#: What an import reads: a path or the file's bytes.
+PathOrBytes: TypeAlias = str | os.PathLike[str] | bytes
+#: One row of cells as read (calamine's types for workbooks, strings for csv).
+Row: TypeAlias = list[Any]
+
 
 class ImportFileError(Exception):
     """A file that cannot be read as a table."""
@@ -84,9 +96,9 @@ class Table:
     total_rows: int
     first_row: int = 1
     first_column: int = 1
-    _rows: Iterator[list] | None = field(default=None, repr=False)
+    _rows: Iterator[Row] | None = field(default=None, repr=False)
 
-    def rows(self) -> Iterator[list]:
+    def rows(self) -> Iterator[Row]:
         """Each row a list of cell values, empty cells as ``""``; may be called once."""
         if self._rows is None:
             raise RuntimeError("Table.rows() may be called only once")
@@ -112,9 +124,7 @@ def sniff(head: bytes) -> str:
     return "csv"
 
 
-def open_table(
-    source: str | os.PathLike | bytes, *, max_bytes: int | None = None, max_rows: int | None = None
-) -> Table:
+def open_table(source: PathOrBytes, *, max_bytes: int | None = None, max_rows: int | None = None) -> Table:
     """The first visible sheet with data in ``source`` (a path or the file's bytes).
 
     Raises :class:`ImportFileError` for anything that cannot be read as a table. Workbook errors
@@ -156,16 +166,21 @@ class _Source:
     data: bytes | None = None
 
     @classmethod
-    def of(cls, source: str | os.PathLike | bytes) -> _Source:
+    def of(cls, source: PathOrBytes) -> _Source:
         if isinstance(source, bytes | bytearray):
             return cls(data=bytes(source))
         return cls(path=os.fspath(source))
 
+    def local_path(self) -> str:
+        """The path of a source that holds no bytes."""
+        assert self.path is not None  # a source holds either bytes or a path
+        return self.path
+
     def size(self) -> int:
-        return len(self.data) if self.data is not None else os.path.getsize(self.path)
+        return len(self.data) if self.data is not None else os.path.getsize(self.local_path())
 
     def open(self) -> BinaryIO:
-        return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")  # noqa: SIM115
+        return io.BytesIO(self.data) if self.data is not None else open(self.local_path(), "rb")  # noqa: SIM115
 
     def head(self, size: int) -> bytes:
         with self.open() as handle:
@@ -177,7 +192,7 @@ class _Source:
         if self.data is not None:
             yield self.data
             return
-        with open(self.path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        with open(self.local_path(), "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
             yield mapped
 
 
@@ -316,11 +331,14 @@ def _workbook_table(file: _Source, kind: str, max_rows: int) -> Table:
         raise ImportFileError("corrupt", CORRUPT_MESSAGE) from exc
     if sheet is None:
         raise ImportFileError("empty", EMPTY_MESSAGE)
+    start, end = sheet.start, sheet.end
+    if start is None or end is None:  # never for a sheet with data
+        raise ImportFileError("empty", EMPTY_MESSAGE)
     return Table(
         kind,
         sheet.name,
-        total_rows=sheet.end[0] + 1,
-        first_column=sheet.start[1] + 1,
+        total_rows=end[0] + 1,
+        first_column=start[1] + 1,
         _rows=_sheet_rows(sheet),
     )
 
@@ -328,18 +346,19 @@ def _workbook_table(file: _Source, kind: str, max_rows: int) -> Table:
 def _open_workbook(file: _Source) -> CalamineWorkbook:
     if file.data is not None:
         return CalamineWorkbook.from_filelike(io.BytesIO(file.data))
-    return CalamineWorkbook.from_path(file.path)
+    return CalamineWorkbook.from_path(file.local_path())
 
 
-def _first_sheet_with_data(workbook: CalamineWorkbook, max_rows: int):
+def _first_sheet_with_data(workbook: CalamineWorkbook, max_rows: int) -> CalamineSheet | None:
     """The first visible worksheet with a non-blank cell, checked against the row limit."""
     for index, meta in enumerate(workbook.sheets_metadata):
         if meta.typ != SheetTypeEnum.WorkSheet or meta.visible != SheetVisibleEnum.Visible:
             continue
         sheet = workbook.get_sheet_by_index(index)
-        if sheet.height == 0:
+        end = sheet.end
+        if sheet.height == 0 or end is None:
             continue
-        rows = sheet.end[0] + 1
+        rows = end[0] + 1
         if rows > max_rows:
             raise _too_many_rows(max_rows, rows)
         if _has_data(sheet.iter_rows()):
@@ -347,11 +366,11 @@ def _first_sheet_with_data(workbook: CalamineWorkbook, max_rows: int):
     return None
 
 
-def _has_data(rows: Iterator[list]) -> bool:
+def _has_data(rows: Iterator[Row]) -> bool:
     return any(not (cell is None or (isinstance(cell, str) and not cell.strip())) for row in rows for cell in row)
 
 
-def _sheet_rows(sheet) -> Iterator[list]:
+def _sheet_rows(sheet: CalamineSheet) -> Iterator[Row]:
     for row in sheet.iter_rows():
         yield row if None not in row else ["" if cell is None else cell for cell in row]
 
@@ -434,7 +453,7 @@ def _sniff_delimiter(file: _Source, encoding: str) -> str:
         return ","
 
 
-def _csv_rows(file: _Source, encoding: str, delimiter: str, max_rows: int) -> Iterator[list]:
+def _csv_rows(file: _Source, encoding: str, delimiter: str, max_rows: int) -> Iterator[Row]:
     """The records of a csv, decoded as they are read; the file is opened on the first row."""
     with file.open() as handle, io.TextIOWrapper(handle, encoding=encoding, newline="") as text:
         reader = csv.reader(text, delimiter=delimiter)

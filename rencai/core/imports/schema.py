@@ -8,16 +8,25 @@ the model field it fills, so the import checks what the object's form and API ch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.apps import apps
 from django.db import models
 from django.dispatch import Signal
 
 from rencai.core.imports import cells
+from rencai.core.imports.writing import model_field_named
+from rencai.core.models import ScopedQuerySet
 from rencai.core.personal import EncryptedField
+
+if TYPE_CHECKING:
+    from rencai.orgs.models import Organization
+
+#: The natural key of a row: the values of a schema's ``key_fields``.
+Key: TypeAlias = tuple[Any, ...]
 
 #: Error codes the pipeline reports, with what they mean (docs/imports.md lists them too).
 ERROR_CODES = {
@@ -79,7 +88,8 @@ class Column:
     note: str = ""
     example: str = ""
     month_ok: bool = False
-    values: dict[str, str] = field(default_factory=dict)
+    # ``field`` names the column's model field here, so the dataclasses function is spelt out.
+    values: dict[str, str] = dataclasses.field(default_factory=dict)
     lookup_fields: tuple[str, ...] = ("name",)
     squeeze_cjk: bool = False
 
@@ -128,8 +138,8 @@ class ImportSchema:
 
     # --- columns --------------------------------------------------------------------
 
-    def model_field(self, column: Column) -> models.Field:
-        return self.model._meta.get_field(column.field)
+    def model_field(self, column: Column) -> models.Field[Any, Any]:
+        return model_field_named(self.model, column.field)
 
     def label(self, column: Column) -> str:
         return column.label or str(self.model_field(column).verbose_name)
@@ -189,7 +199,10 @@ class ImportSchema:
     def related_rows(self, column: Column, context: ImportContext) -> Iterable[dict[str, Any]]:
         """The rows a related column may name, as dicts of ``pk`` and the lookup fields."""
         model_field = self.model_field(column)
-        queryset = model_field.related_model._default_manager.all()
+        assert isinstance(model_field, models.ForeignKey), f"{column.field} is not a foreign key"
+        related_model = model_field.related_model
+        assert not isinstance(related_model, str)  # resolved once the apps are loaded
+        queryset = related_model._default_manager.all()
         limit = model_field.get_limit_choices_to()
         if limit:
             queryset = queryset.complex_filter(limit)
@@ -227,7 +240,7 @@ class ImportSchema:
         """The institutions a row may name: those the importer may write to."""
         return context.editable_org_ids
 
-    def extra_for(self, user) -> dict[str, Any]:
+    def extra_for(self, user: Any) -> dict[str, Any]:
         """Per-user settings of a run (for example, whether key fields are guarded)."""
         return {}
 
@@ -237,14 +250,14 @@ class ImportSchema:
         """Cross-field rules on one row's values (keyed by attname); may fill derived
         values; raises :class:`RowRejected`."""
 
-    def key_of(self, values: dict[str, Any]) -> tuple | None:
+    def key_of(self, values: dict[str, Any]) -> Key | None:
         """The natural key of a row, or None when the row has none (always new)."""
         if not self.key_fields:
             return None
         key = tuple(values.get(name) for name in self.key_fields)
         return None if any(part in (None, "") for part in key) else key
 
-    def find_existing(self, keys: list[tuple], context: ImportContext) -> dict[tuple, models.Model]:
+    def find_existing(self, keys: list[Key], context: ImportContext) -> Mapping[Key, models.Model]:
         """Existing records for a batch of keys, across every institution (so that a key
         taken elsewhere is reported, not duplicated)."""
         if not keys or len(self.key_fields) != 1:
@@ -254,7 +267,9 @@ class ImportSchema:
         return {(getattr(obj, name),): obj for obj in found}
 
     def may_update(self, instance: models.Model, context: ImportContext) -> bool:
-        return self.model._default_manager.editable_by(context.user).filter(pk=instance.pk).exists()
+        queryset = self.model._default_manager.all()
+        assert isinstance(queryset, ScopedQuerySet), f"{self.model} is not a scoped model"
+        return queryset.editable_by(context.user).filter(pk=instance.pk).exists()
 
     def build(self, values: dict[str, Any], context: ImportContext) -> models.Model:
         """A new, unsaved instance holding ``values`` (keyed by attname).
@@ -273,9 +288,9 @@ class ImportSchema:
         self.prepare(instance)
         return instance
 
-    def _defaults(self) -> tuple[dict[str, Any], list[models.Field]]:
+    def _defaults(self) -> tuple[dict[str, Any], list[models.Field[Any, Any]]]:
         fixed: dict[str, Any] = {}
-        per_instance: list[models.Field] = []
+        per_instance: list[models.Field[Any, Any]] = []
         for model_field in self.model._meta.concrete_fields:
             default = model_field.default if model_field.has_default() else None
             if callable(default) or isinstance(default, dict | list | set):
@@ -296,7 +311,9 @@ class ImportSchema:
 rows_imported = Signal()
 
 
-def context_for(user, organization=None, schema: ImportSchema | None = None) -> ImportContext:
+def context_for(
+    user: Any, organization: Organization | None = None, schema: ImportSchema | None = None
+) -> ImportContext:
     """The import context of ``user``: what they may read and write, and the institution
     rows without a unit column belong to."""
     organizations = apps.get_model("orgs", "Organization")._default_manager

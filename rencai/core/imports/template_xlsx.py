@@ -91,6 +91,7 @@ def _depends_on_unit(schema: ImportSchema, column: Column) -> bool:
     if schema.kind(column) != "related" or column.field == schema.organization_field:
         return False
     related = schema.model_field(column).related_model
+    assert related is not None and not isinstance(related, str)  # a foreign key, resolved
     names = {f.name for f in related._meta.get_fields()}
     return bool(schema.organization_field) and schema.organization_field in names
 

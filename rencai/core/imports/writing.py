@@ -6,9 +6,13 @@ field that prepares its value (encryption, blind indexes, JSON, ``auto_now``) do
 in a ``save()``; plain values go as they are. Neither sends signals: the caller audits.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.fields.related import ForeignKey
 
 from rencai.core.personal import BlindIndexField, EncryptedField
@@ -26,6 +30,13 @@ _PLAIN = (
 )
 
 
+def model_field_named(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The field ``name`` (or attname) of ``model``: one of its own, never a reverse relation."""
+    model_field = model._meta.get_field(name)
+    assert isinstance(model_field, models.Field), f"{name} is not a field of {model}"
+    return model_field
+
+
 def insert_all(model: type[models.Model], objects: Sequence[models.Model], using: str = "default") -> None:
     """Insert ``objects`` (all new) and set their primary keys."""
     if not objects:
@@ -41,12 +52,12 @@ def insert_all(model: type[models.Model], objects: Sequence[models.Model], using
 
 
 def insert_rows(
-    model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence], using: str = "default"
+    model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]], using: str = "default"
 ) -> None:
     """Insert rows given as tuples of database-ready values for ``attnames``, without
     building model instances (audit entries, career entries of an import)."""
     connection = connections[using]
-    fields = [model._meta.get_field(name) for name in attnames]
+    fields = [model_field_named(model, name) for name in attnames]
     if connection.vendor == "postgresql":
         _copy_rows(connection, model, fields, rows)
         return
@@ -58,12 +69,19 @@ def insert_rows(
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", prepared)  # noqa: S608
 
 
-def _table_and_columns(connection, model: type[models.Model], fields: Sequence[models.Field]) -> tuple[str, str]:
+def _table_and_columns(
+    connection: BaseDatabaseWrapper, model: type[models.Model], fields: Sequence[models.Field[Any, Any]]
+) -> tuple[str, str]:
     table = connection.ops.quote_name(model._meta.db_table)
     return table, ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
 
-def _copy_rows(connection, model: type[models.Model], fields: Sequence[models.Field], rows: Iterable[Sequence]) -> None:
+def _copy_rows(
+    connection: BaseDatabaseWrapper,
+    model: type[models.Model],
+    fields: Sequence[models.Field[Any, Any]],
+    rows: Iterable[Sequence[Any]],
+) -> None:
     """``COPY`` rows of database-ready values into ``fields`` of ``model``'s table, with
     database errors raised as Django's."""
     table, columns = _table_and_columns(connection, model, fields)
@@ -73,7 +91,7 @@ def _copy_rows(connection, model: type[models.Model], fields: Sequence[models.Fi
             copy.write_row(row)
 
 
-def _adapter(field: models.Field, connection) -> Callable[[object], object] | None:
+def _adapter(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Callable[[Any], str | None] | None:
     """What SQLite needs done to a date or time before it is stored (as Django stores it)."""
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
@@ -94,7 +112,7 @@ def take_ids(model: type[models.Model], count: int, using: str = "default") -> l
         return [row[0] for row in cursor.fetchall()]
 
 
-def _getter(field: models.Field, connection) -> Callable[[models.Model], object]:
+def _getter(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Callable[[models.Model], object]:
     """How one field's database value is taken from an object: directly for plain fields,
     through ``pre_save`` and the field's preparation for the others."""
     needs_pre_save = isinstance(field, BlindIndexField) or getattr(field, "auto_now", False)
@@ -105,7 +123,7 @@ def _getter(field: models.Field, connection) -> Callable[[models.Model], object]
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
-def _copy_objects(model: type[models.Model], objects: Sequence[models.Model], connection) -> None:
+def _copy_objects(model: type[models.Model], objects: Sequence[models.Model], connection: BaseDatabaseWrapper) -> None:
     pk = model._meta.pk
     missing = [obj for obj in objects if obj.pk is None]
     for obj, new_id in zip(missing, take_ids(model, len(missing), connection.alias), strict=True):

@@ -69,7 +69,7 @@ def test_api_stale_edit_and_missing_version(users, client_for, bank):
     url = f"/api/organizations/{bank.pk}/"
     assert office.patch(url, {"short_name": "甲", "version": 1}, content_type="application/json").status_code == 200
     response = office.patch(url, {"short_name": "乙", "version": 1}, content_type="application/json")
-    assert response.status_code == 400 and "已被他人修改" in response.json()["version"][0]
+    assert response.status_code == 409 and "已被他人修改" in response.json()["non_field_errors"][0]
     response = office.patch(url, {"short_name": "丙"}, content_type="application/json")
     assert response.status_code == 400 and "version" in response.json()
     bank.refresh_from_db()
@@ -82,7 +82,7 @@ def test_forged_organization_id_in_api_body_is_refused(users, client_for, bank, 
         "/api/departments/", {"organization": other_bank.pk, "name": "人力资源部"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert "organization" in response.json() and "不存在" in response.json()["organization"][0]
+    assert "organization" in response.json() and "不在可用的选项中" in response.json()["organization"][0]
     assert not Department.objects.filter(organization=other_bank).exists()
     response = liaison.post(
         "/api/departments/", {"organization": bank.pk, "name": "人力资源部"}, content_type="application/json"
@@ -107,7 +107,7 @@ def test_api_errors_are_chinese_json(users, client_for):
         "/api/organizations/", {"name": "", "kind": "bank"}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert response.json()["name"] == ["该字段不能为空。"]
+    assert response.json()["name"] == ["该字段是必填项。"]
 
 
 def test_export_neutralises_formulas_and_is_audited(users, client_for, bank):

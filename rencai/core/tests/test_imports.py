@@ -319,3 +319,24 @@ def test_users_import_for_the_system_administrator(tmp_path, users, bank):
     assert result["created"] == 1 and result["updated"] == 1
     assert created.organization == bank and created.mobile == "13900139000" and not created.has_usable_password()
     assert User.objects.get(username="office").full_name == "重名"
+
+
+def test_an_import_audits_every_career_entry_and_service_duty_it_creates(tmp_path, users, dicts, bank):
+    from rencai.services.models import ServiceDuty, ServiceRule
+
+    ServiceRule.objects.create(name="领军人才季度联系", kind="contact", tier=dicts["LJ"], interval_days=90, due_days=30)
+    path = tmp_path / "roster.csv"
+    lines = ["名字,公民身份号码,工作单位,人才类别,层级"]
+    lines += [f"人才{n},{id_for(n)},甲银行济南分行,金融商务人才,领军人才" for n in (1, 3, 5)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    schema = TalentSchema()
+    report = run_import(schema, str(path), context_for(users["office"], None, schema), commit=True)
+    assert report.created == 3
+    written = [*CareerEntry.objects.all(), *ServiceDuty.objects.all()]
+    assert len(written) == 6
+    for row in written:
+        entry = AuditEntry.objects.get(object_type=row._meta.label_lower, object_id=str(row.pk))
+        assert entry.action == AuditAction.CREATE
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert f"审计链完整，共校验 {AuditEntry.objects.count()} 条记录" in out.getvalue()

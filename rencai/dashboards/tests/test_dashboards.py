@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from docx import Document
 
-from rencai.core.actions import ActionRefused
+from rencai.core.errors import Refused
 from rencai.dashboards import demo as templates
 from rencai.dashboards.data import ITEMS
 from rencai.dashboards.generation import generate, generate_document
@@ -219,7 +219,7 @@ def test_a_scope_the_user_may_not_see_is_refused(users, world, other_bank, setti
     document = GeneratedDocument.objects.create(
         template=template, year=YEAR, organization=other_bank, requested_by=users["liaison"]
     )
-    with pytest.raises(ActionRefused, match="无权查看该机构"):
+    with pytest.raises(Refused, match="无权查看该机构"):
         generate(document)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from rencai.core.actions import ActionRefused
+from rencai.core.errors import Refused
 from rencai.evaluation import services
 from rencai.evaluation.models import (
     Declaration,
@@ -96,7 +96,7 @@ def test_career_and_declarations_recuse_in_the_database(users, review, experts, 
 def test_too_few_candidates_after_recusal_is_refused(users, review, experts):
     draw = Draw.objects.create(review=review, wanted=7, backups=1, prepared_by=users["office"])
     draw.pools.set([experts["pool"]])
-    with pytest.raises(ActionRefused, match="回避后符合条件的专家只有7人"):
+    with pytest.raises(Refused, match="回避后符合条件的专家只有7人"):
         services.prepare_draw(draw)
 
 
@@ -142,12 +142,12 @@ def test_scores_cannot_be_submitted_incomplete(users, review, experts):
     services.sign_draw(draw, users["leader"])
     sheet = ScoreSheet.objects.first()
     first = review.rubric.criteria.first()
-    with pytest.raises(ActionRefused, match="请填写“运行机制强”的得分"):
+    with pytest.raises(Refused, match="请填写“运行机制强”的得分"):
         services.submit_sheet(sheet, {first.pk: Decimal(10)}, {}, "", final=True)
     services.submit_sheet(sheet, {first.pk: Decimal(10)}, {}, "", final=False)
     sheet.refresh_from_db()
     assert sheet.state == "draft" and sheet.total == Decimal(10)
-    with pytest.raises(ActionRefused, match="尚有"):
+    with pytest.raises(Refused, match="尚有"):
         services.close_review(review)
 
 
@@ -165,3 +165,21 @@ def test_the_draw_record_opens_to_everyone_once_the_review_has_ended(client_for,
     assert page.status_code == 200 and "不一致" not in page.content.decode()
     record = client_for("liaison").get(url, {"format": "json"}).json()
     assert record["seed"] == draw.seed and record["number"] == "99999"
+
+
+def test_a_drawn_draw_is_never_deleted_by_the_page_or_the_api(client_for, users, review, experts):
+    for talent in experts["talents"][:3]:
+        talent.organization = experts["firm"]
+        talent.save()
+    office = client_for("office")
+    prepared = new_draw(review, users, experts, wanted=3)
+    assert office.delete(f"/api/draws/{prepared.pk}/").status_code == 204
+    draw = new_draw(review, users, experts, wanted=3)
+    services.execute_draw(draw, users["leader"], "12345")
+    page = office.post(f"/o/draws/{draw.pk}/delete/", follow=True)
+    assert "已抽取的记录不能删除" in page.content.decode()
+    api = office.delete(f"/api/draws/{draw.pk}/")
+    assert api.status_code == 409 and "已抽取的记录不能删除" in api.content.decode()
+    services.sign_draw(draw, users["leader"])
+    assert office.delete(f"/api/draws/{draw.pk}/").status_code == 409
+    assert Draw.objects.filter(pk=draw.pk).exists() and draw.reviewers.exists()

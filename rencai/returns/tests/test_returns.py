@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from rencai.core.actions import ActionRefused
+from rencai.core.errors import Refused
 from rencai.returns import aggregates, excel, services
 from rencai.returns.models import Indicator, ReturnForm, ReturnPeriod, Submission, SubmissionState, ValidationRule
 from rencai.returns.rules import RuleError, check_expression, evaluate, figures_for
@@ -150,7 +150,7 @@ def test_workflow_return_approve_lock_and_reopen(client_for, periods, bank):
     office.post(f"/o/submissions/{submission.pk}/do/lock/")
     submission.refresh_from_db()
     assert submission.state == SubmissionState.LOCKED
-    with pytest.raises(ActionRefused, match="不能修改"):
+    with pytest.raises(Refused, match="不能修改"):
         fill(submission, D01="11")
     assert office.post(f"/o/submissions/{submission.pk}/do/reopen/", {"reason": "x"}).status_code == 403
     leader.post(f"/o/submissions/{submission.pk}/do/reopen/", {"reason": "发现录入错误"})
@@ -205,19 +205,19 @@ def test_another_institutions_or_an_old_template_is_refused(client_for, periods,
     mine = current.submissions.get(organization=bank)
     theirs = current.submissions.get(organization=other_bank)
     their_book = save(template_for(client_for("other_liaison"), theirs))
-    with pytest.raises(ActionRefused, match="其他单位的填报模板"):
+    with pytest.raises(Refused, match="其他单位的填报模板"):
         excel.read_upload(mine, their_book)
     old_book = save(template_for(client_for("liaison"), last.submissions.get(organization=bank)))
-    with pytest.raises(ActionRefused, match="其他报告期"):
+    with pytest.raises(Refused, match="其他报告期"):
         excel.read_upload(mine, old_book)
     book = template_for(client_for("liaison"), mine)
     book.active["B3"].value = book.active["B3"].value.replace(f"|{bank.pk}|", f"|{other_bank.pk}|")
-    with pytest.raises(ActionRefused, match="模板标识缺失或被修改"):
+    with pytest.raises(Refused, match="模板标识缺失或被修改"):
         excel.read_upload(mine, save(book))
     first_edition = save(template_for(client_for("liaison"), mine))
     ReturnForm.objects.filter(pk=form.pk).update(edition=2)
     mine = Submission.objects.get(pk=mine.pk)
-    with pytest.raises(ActionRefused, match="第1版报表的模板，现行为第2版"):
+    with pytest.raises(Refused, match="第1版报表的模板，现行为第2版"):
         excel.read_upload(mine, first_edition)
 
 
@@ -227,7 +227,7 @@ def test_a_locked_period_takes_no_upload(client_for, periods, bank):
     book = save(template_for(client_for("liaison"), submission))
     ReturnPeriod.objects.filter(pk=current.pk).update(is_open=False)
     submission.refresh_from_db()
-    with pytest.raises(ActionRefused, match="不能修改"):
+    with pytest.raises(Refused, match="不能修改"):
         excel.read_upload(submission, book)
 
 

@@ -493,3 +493,44 @@ def test_a_talent_applies_themself_when_the_campaign_allows_it(client_for, users
     assert (application.talent, application.route, application.organization) == (me, "self", bank_branch)
     assert client.get(f"/o/applications/{application.pk}/").status_code == 200
     assert client_for("other_liaison").get(f"/o/applications/{application.pk}/").status_code == 404
+
+
+def test_a_talent_changes_their_application_only_once_returned(client_for, users, campaign, make_talent, bank_branch):
+    """Application.talent_scope(editing=True): a talent's own application is theirs to
+    change, and to add materials to, only once the office has returned it."""
+    me = young(make_talent, "本人", bank_branch)
+    me.user = users["talent"]
+    me.save()
+    Campaign.objects.filter(pk=campaign.pk).update(allow_self_application=True)
+    client = client_for("talent")
+    assert client.post("/o/applications/new/", {"campaign": campaign.pk, "summary": "自荐"}).status_code == 302
+    application = Application.objects.get()
+    assert client.get(f"/o/applications/{application.pk}/edit/").status_code == 404
+    patch = {"summary": "改", "version": application.version}
+    assert (
+        client.patch(f"/api/applications/{application.pk}/", patch, content_type="application/json").status_code == 404
+    )
+    assert application.pk not in client.get("/o/materials/new/").context["form"].fields[
+        "application"
+    ].queryset.values_list("pk", flat=True)
+    assert client_for("liaison").get(f"/o/applications/{application.pk}/edit/").status_code == 200
+    act(client_for("office"), "applications", application.pk, "return", {"reason": "请补充材料"})
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RETURNED
+    assert client.get(f"/o/applications/{application.pk}/edit/").status_code == 200
+    assert upload(client, application).status_code == 302
+    material = application.materials.get()
+    act(client_for("office"), "applications", application.pk, "withdraw")
+    assert client.post(f"/o/materials/{material.pk}/delete/").status_code == 404  # no longer open
+
+
+@pytest.mark.parametrize("who", ["office", "liaison"])
+def test_a_child_without_its_application_is_a_400(client_for, who):
+    """A material or an objection posted without the application it belongs to is a field
+    error, on the API as on the page, never a server error."""
+    client = client_for(who)
+    for slug, data in (("materials", {"kind": "推荐表"}), ("objections", {"content": "异议"})):
+        response = client.post(f"/api/{slug}/", data, content_type="application/json")
+        assert response.status_code == 400 and "application" in response.json(), (slug, response.content)
+        page = client.post(f"/o/{slug}/new/", data)
+        assert page.status_code == 200 and "application" in page.context["form"].errors

@@ -1,14 +1,18 @@
 """Tiered services: rules into duties, contact schedules moved by visits, overdue warnings,
 and service requests handled to closure."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
+from rencai.core.imports.schema import rows_imported
 from rencai.core.models import AuditEntry
 from rencai.core.todos import todos_for
 from rencai.services.models import DutyState, RequestState, ServiceDuty, ServiceRequest, ServiceRule, Visit
+from rencai.talents.models import Talent
 
 
 @pytest.fixture
@@ -39,6 +43,19 @@ def test_level_gives_duties_and_a_change_of_level_cancels_them(rules, bank, dict
     assert duty.state == DutyState.CANCELLED
     assert ServiceDuty.objects.get(talent=talent, state=DutyState.OPEN).kind == "support"
     assert AuditEntry.objects.filter(object_type="services.serviceduty", action="update").exists()
+
+
+def test_imported_talents_get_their_duties_each_audited(bank, dicts, make_talent):
+    talents = [make_talent("钱进", bank, level=dicts["B"]), make_talent("孙立", bank, level=dicts["Q"])]
+    assert not ServiceDuty.objects.exists()  # no rule yet when they were saved
+    ServiceRule.objects.create(name="百层次定期联系", level=dicts["B"], kind="contact", interval_days=90)
+    ServiceRule.objects.create(name="千层次扶持奖励", level=dicts["Q"], kind="support", due_days=30)
+    rows_imported.send(sender=Talent, instances=talents)
+    duties = ServiceDuty.objects.order_by("talent__pk")
+    assert [(d.talent, d.kind) for d in duties] == [(talents[0], "contact"), (talents[1], "support")]
+    created = AuditEntry.objects.filter(object_type="services.serviceduty", action="create")
+    assert sorted(created.values_list("object_id", flat=True)) == sorted(str(d.pk) for d in duties)
+    call_command("verify_audit", stdout=io.StringIO())
 
 
 def test_visit_moves_the_contact_schedule_on(client_for, users, rules, bank, dicts, make_talent):

@@ -191,7 +191,7 @@ def test_stale_edit_is_refused(client_for, bank, dicts, make_talent):
     stale = client.patch(
         f"/api/talents/{talent.pk}/", {"position": "乙", "version": talent.version}, content_type="application/json"
     )
-    assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
+    assert stale.status_code == 409 and "已被他人修改" in stale.content.decode()
     talent.refresh_from_db()
     assert talent.position == "甲"
 

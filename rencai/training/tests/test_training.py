@@ -15,63 +15,22 @@ from django.utils import timezone
 from docx import Document
 
 from rencai.conftest import make_user, verified_client
-from rencai.core.actions import ActionRefused
+from rencai.core.errors import Refused
 from rencai.core.imports.pipeline import run_import
 from rencai.core.imports.schema import context_for
+from rencai.core.models import AuditAction, AuditEntry
 from rencai.core.roles import Role
 from rencai.training import figures, services
 from rencai.training.imports import AttendanceSchema, OwnTrainingSchema
 from rencai.training.models import (
     Attendance,
-    ClassState,
     Enrollment,
     EnrolmentState,
-    HoursRule,
     OwnTraining,
-    Session,
-    TrainingClass,
-    TrainingProgramme,
     Video,
 )
 
 SAMPLE_VIDEO = Path(__file__).resolve().parents[1] / "media" / "lecture-sample.webm"
-
-
-@pytest.fixture
-def klass(users, office_org):
-    programme = TrainingProgramme.objects.create(name="金融人才素质提升专题培训班")
-    klass = TrainingClass.objects.create(
-        programme=programme,
-        name="第一期",
-        organization=office_org,
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate() + timedelta(days=1),
-        capacity=2,
-        quota_per_organization=2,
-        self_enrolment=True,
-        completion_percent=50,
-        state=ClassState.OPEN,
-    )
-    now = timezone.now()
-    for n in range(2):
-        Session.objects.create(
-            training_class=klass,
-            title=f"第{n + 1}讲",
-            starts_at=now - timedelta(minutes=10) + timedelta(days=n),
-            ends_at=now + timedelta(hours=2) + timedelta(days=n),
-            hours=Decimal(3),
-        )
-    HoursRule.objects.create(mode="face", factor=Decimal(1))
-    HoursRule.objects.create(mode="video", factor=Decimal("0.5"))
-    return klass
-
-
-@pytest.fixture
-def trainee(users, make_talent, bank_branch):
-    talent = make_talent("学员甲", bank_branch)
-    talent.user = users["talent"]
-    talent.save()
-    return talent
 
 
 def confirmed(klass, talent, user):
@@ -85,7 +44,7 @@ def test_capacity_fills_then_the_waiting_list_moves_up(users, klass, make_talent
     liaison = users["liaison"]
     first = services.enrol(klass, make_talent("甲一", bank), liaison, "nominated")
     second = services.enrol(klass, make_talent("甲二", bank), liaison, "nominated")
-    with pytest.raises(ActionRefused, match="每个单位可推荐2人，本单位已推荐2人"):
+    with pytest.raises(Refused, match="每个单位可推荐2人，本单位已推荐2人"):
         services.enrol(klass, make_talent("甲三", bank), liaison, "nominated")
     waiting = services.enrol(klass, make_talent("乙一", other_bank), users["other_liaison"], "nominated")
     assert (first.state, second.state, waiting.state) == ("pending", "pending", "waitlisted")
@@ -93,7 +52,7 @@ def test_capacity_fills_then_the_waiting_list_moves_up(users, klass, make_talent
     for enrollment in (first, second):
         services.confirm(enrollment)
         enrollment.save()
-    with pytest.raises(ActionRefused, match="名额2人已满"):
+    with pytest.raises(Refused, match="名额2人已满"):
         services.confirm(waiting)
     moved = services.withdraw(first)
     first.save()
@@ -105,7 +64,7 @@ def test_capacity_fills_then_the_waiting_list_moves_up(users, klass, make_talent
 def test_audience_rules_refuse_with_the_rule(users, klass, make_talent, bank, other_bank, dicts):
     klass.audience_organizations.set([bank])
     klass.tiers.set([dicts["LJ"]])
-    with pytest.raises(ActionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.enrol(klass, make_talent("乙员工", other_bank), users["other_liaison"], "nominated")
     assert "只招收甲银行济南分行" in str(refused.value) and "人才层级不在本班招收范围（领军人才）" in str(refused.value)
 
@@ -208,7 +167,7 @@ def test_progress_that_jumps_ahead_is_refused_and_nothing_is_credited(users, tra
     progress = services.progress_for(video, trainee)
     start = timezone.now()
     services.report_progress(progress, 0, 0, at=start)
-    with pytest.raises(ActionRefused, match="超过了实际观看时间"):
+    with pytest.raises(Refused, match="超过了实际观看时间"):
         services.report_progress(progress, 0, 100, at=start + timedelta(seconds=10))
     progress.refresh_from_db()
     assert (progress.seen_seconds, progress.credited_on) == (0, None)
@@ -233,6 +192,19 @@ def test_real_watching_is_credited_once_at_ninety_percent(users, trainee, klass,
     at += timedelta(seconds=10)
     assert services.report_progress(progress, 90, 100, at=at) is False
     assert progress.position == 100
+    credit = AuditEntry.objects.get(object_type="training.watchprogress", action=AuditAction.UPDATE)
+    assert credit.object_id == str(progress.pk) and set(credit.changes) == {"credited_on", "hours"}
+
+
+def test_an_unpublished_video_is_seen_by_the_office_and_leaders_only(client_for, tmp_path, settings):
+    video = make_video(tmp_path, settings)
+    video.is_published = False
+    video.save()
+    for role, status in (("office", 200), ("leader", 200), ("liaison", 404), ("talent", 404)):
+        client = client_for(role)
+        assert client.get(f"/o/videos/{video.pk}/").status_code == status, role
+        assert client.get(f"/training/videos/{video.pk}/watch/").status_code == status, role
+        assert client.get(f"/api/videos/{video.pk}/").status_code == status, role
 
 
 def test_the_progress_endpoint_speaks_for_the_talent_only(client_for, users, trainee, tmp_path, settings):
@@ -407,3 +379,21 @@ def test_an_over_capacity_confirmation_is_refused_on_the_page(client_for, users,
     assert "名额1人已满" in refused.content.decode()
     second.refresh_from_db()
     assert second.state == EnrolmentState.WAITLISTED
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "missing"),
+    [
+        ("/api/enrollments/", {"talent": "trainee"}, "training_class"),
+        ("/api/enrollments/", {"training_class": "klass"}, "talent"),
+        ("/api/attendances/", {"talent": "trainee"}, "session"),
+        ("/api/attendances/", {"session": "session"}, "talent"),
+    ],
+)
+def test_a_write_without_its_parent_is_a_400_naming_it(client_for, klass, trainee, url, data, missing):
+    ids = {"trainee": trainee.pk, "klass": klass.pk, "session": klass.sessions.first().pk}
+    response = client_for("office").post(url, {k: ids[v] for k, v in data.items()}, content_type="application/json")
+    assert response.status_code == 400 and missing in response.json()
+    assert not Enrollment.objects.exists() and not Attendance.objects.exists()
+    page = client_for("office").post(url.replace("/api/", "/o/") + "new/", {k: ids[v] for k, v in data.items()})
+    assert page.status_code == 200 and missing in page.context["form"].errors

@@ -1,16 +1,23 @@
 """Run the import pipeline from the command line: the same checks, preview and commit as
 the upload page, for scripts, tests and benchmarks."""
 
+from __future__ import annotations
+
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rencai.core.imports.pipeline import run_import
+from rencai.core.imports.pipeline import ImportReport, run_import
 from rencai.core.imports.reading import ImportFileError
 from rencai.core.imports.schema import context_for
 from rencai.core.objects import registered
 from rencai.core.roles import Role
+
+if TYPE_CHECKING:
+    from rencai.accounts.models import User
+    from rencai.orgs.models import Organization
 
 
 @dataclass
@@ -30,7 +37,7 @@ class CommandLineUser:
 class Command(BaseCommand):
     help = "导入电子表格：import_rows OBJECT FILE --org ORG [--commit] [--json]"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("object", help="对象，如 talents、organizations、users")
         parser.add_argument("file", help="xlsx、xls、ods 或 csv 文件")
         parser.add_argument("--org", help="无“所在单位”列时数据所属机构：统一社会信用代码或 ID")
@@ -39,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--all-or-nothing", action="store_true", help="有任何错误行则全部不写入")
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         config = registered().get(options["object"])
         if config is None or config.import_schema is None:
             importable = ", ".join(sorted(s for s, c in registered().items() if c.import_schema is not None))
@@ -65,29 +72,30 @@ class Command(BaseCommand):
             return
         self._print(report)
 
-    def _user(self, username: str | None):
+    def _user(self, username: str | None) -> User | CommandLineUser:
         if not username:
             return CommandLineUser()
         from rencai.accounts.models import User
 
         try:
-            return User.objects.get(username=username, is_active=True)
+            user: User = User.objects.get(username=username, is_active=True)
         except User.DoesNotExist as exc:
             raise CommandError(f"没有用户“{username}”") from exc
+        return user
 
-    def _organization(self, value: str | None):
+    def _organization(self, value: str | None) -> Organization | None:
         if not value:
             return None
         from rencai.orgs.models import Organization
 
-        found = Organization.objects.filter(credit_code=value.strip().upper()).first()
+        found: Organization | None = Organization.objects.filter(credit_code=value.strip().upper()).first()
         if found is None and value.strip().isdigit():
             found = Organization.objects.filter(pk=int(value)).first()
         if found is None:
             raise CommandError(f"没有统一社会信用代码或 ID 为“{value}”的机构")
         return found
 
-    def _print(self, report) -> None:
+    def _print(self, report: ImportReport) -> None:
         summary = report.summary()
         self.stdout.write(
             "读取 {data_rows} 行，有效 {valid_rows} 行：新增 {created}，修改 {updated}，未变 {unchanged}，"

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -7,7 +9,7 @@ from django.utils.module_loading import import_string
 class Command(BaseCommand):
     help = "载入演示数据（可重复执行，结果相同）：每个应用的 demo.load()，按应用顺序。"
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             for app in apps.get_app_configs():
                 if not app.name.startswith("rencai."):

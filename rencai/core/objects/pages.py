@@ -1,15 +1,14 @@
 """The generic pages every declared object gets: list, detail, create, edit, delete, export.
 
-Every query goes through the declaration's ``visible`` / ``editable`` (the model's
-``visible_to`` / ``editable_by``), so an object outside the user's scope is a 404.
+Every query goes through the declaration's ``visible`` / ``editable`` (its policy, which
+starts from the model's ``visible_to`` / ``editable_by``), so an object outside the user's
+scope is a 404. Every write goes through :mod:`rencai.core.objects.writes`.
 """
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import ProtectedError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -19,16 +18,16 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from rencai.core import audit
-from rencai.core.actions import ActionRefused, run_action
 from rencai.core.display import display_value, field_label, is_sortable
+from rencai.core.errors import Refused
 from rencai.core.exports import write_xlsx_file, xlsx_file_response
-from rencai.core.forms import bootstrapify
+from rencai.core.forms import add_refusal, bootstrapify, validate
 from rencai.core.models import AuditAction, AuditEntry
-from rencai.core.objects import ObjectConfig, registered, sections_for
+from rencai.core.objects.config import ObjectConfig, registered, sections_for
+from rencai.core.objects.writes import delete_object, run_action, save_object
 from rencai.core.paginator import ListPaginator
 from rencai.core.personal import personal_fields
 from rencai.core.roles import may_unmask, role_of
-from rencai.core.versioning import StaleEdit, save_versioned
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -250,25 +249,20 @@ class ObjectFormView(ObjectViewMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         instance = self.get_object()
         form = self.build_form(instance, data=request.POST, files=request.FILES)
-        if not form.is_valid():
+        if not validate(form):
             return self.render_to_response(self.context(form, instance))
         obj = form.save(commit=False)
-        creating = instance is None
         try:
-            with transaction.atomic():
-                self.config.before_save(obj, request.user, creating=creating)
-                if creating:
-                    obj.save()
-                    form.save_m2m()
-                else:
-                    save_versioned(obj, form.cleaned_data.get("_version"), lambda: (obj.save(), form.save_m2m()))
-                notice = self.config.after_save(obj, request.user, creating=creating)
-        except StaleEdit as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.context(form, instance), status=409)
-        except ActionRefused as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.context(form, instance))
+            notice = save_object(
+                self.config,
+                obj,
+                request.user,
+                expected_version=form.cleaned_data.get("_version"),
+                save_related=form.save_m2m,
+            )
+        except Refused as exc:
+            add_refusal(form, exc)
+            return self.render_to_response(self.context(form, instance), status=exc.status)
         messages.success(request, _("已保存：%(object)s") % {"object": obj})
         if notice:
             messages.info(request, notice)
@@ -291,14 +285,9 @@ class ObjectDeleteView(ObjectViewMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         try:
-            with transaction.atomic():
-                self.config.before_delete(obj, request.user)
-                obj.delete()
-        except ActionRefused as exc:
+            delete_object(self.config, obj, request.user)
+        except Refused as exc:
             messages.error(request, str(exc))
-            return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
-        except ProtectedError:
-            messages.error(request, _("“%(object)s”仍被其他记录引用，不能删除。") % {"object": obj})
             return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
         messages.success(request, _("已删除：%(object)s") % {"object": obj})
         return HttpResponseRedirect(reverse(self.config.url_name("list")))
@@ -331,17 +320,13 @@ class ObjectActionView(ObjectViewMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         action, obj = self.get_action_and_object()
         form = self.build_form(action, request.POST)
-        if not form.is_valid():
+        if not validate(form):
             return self.render_to_response(self.context(action, obj, form))
         try:
-            notice = run_action(action, obj, request.user, form.cleaned_data)
-        except ActionRefused as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.context(action, obj, form))
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            return self.render_to_response(self.context(action, obj, form))
+            notice = run_action(self.config, action, obj, request.user, form.cleaned_data)
+        except Refused as exc:
+            add_refusal(form, exc)
+            return self.render_to_response(self.context(action, obj, form), status=exc.status)
         messages.success(request, notice or _("已完成：%(action)s") % {"action": action.label})
         return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
 
@@ -371,12 +356,12 @@ def object_urlpatterns() -> list:
             "list": (f"o/{slug}/", ObjectListView),
             "export": (f"o/{slug}/export/", ObjectExportView),
             "create": (f"o/{slug}/new/", ObjectFormView),
-            "detail": (f"o/{slug}/<int:pk>/", ObjectDetailView),
-            "edit": (f"o/{slug}/<int:pk>/edit/", ObjectFormView),
-            "delete": (f"o/{slug}/<int:pk>/delete/", ObjectDeleteView),
-            "action": (f"o/{slug}/<int:pk>/do/<slug:action>/", ObjectActionView),
+            "detail": (f"o/{slug}/<id:pk>/", ObjectDetailView),
+            "edit": (f"o/{slug}/<id:pk>/edit/", ObjectFormView),
+            "delete": (f"o/{slug}/<id:pk>/delete/", ObjectDeleteView),
+            "action": (f"o/{slug}/<id:pk>/do/<slug:action>/", ObjectActionView),
         }
         for action, (route, view_class) in views.items():
             patterns.append(path(route, view_class.as_view(config=config), name=f"{slug}-{action}"))
-    patterns.append(path("o/<slug:slug>/<int:pk>/unmask/<str:field>/", UnmaskView.as_view(), name="unmask"))
+    patterns.append(path("o/<slug:slug>/<id:pk>/unmask/<str:field>/", UnmaskView.as_view(), name="unmask"))
     return patterns

@@ -1,4 +1,5 @@
-"""Turning the office's service rules into duties towards each talent."""
+"""What the services do beyond plain records: turn the office's service rules into duties
+towards each talent, move the contact schedule on with each visit, and complete a duty."""
 
 from datetime import timedelta
 
@@ -6,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rencai.core.imports.writing import insert_all
+from rencai.core.objects.writes import create_many
 from rencai.services.models import DutyKind, DutyState, ServiceDuty, ServiceRule
+from rencai.talents.models import Talent
 
 
 def apply_rules(talent) -> tuple[int, int]:
@@ -47,6 +49,27 @@ def apply_rules(talent) -> tuple[int, int]:
     return created, cancelled
 
 
+def apply_rules_to_all() -> tuple[int, int]:
+    """The rules applied to every active talent (after the office changed a rule).
+    Returns (created, cancelled) over all of them."""
+    created = cancelled = 0
+    with transaction.atomic():
+        for talent in Talent.objects.filter(is_active=True).iterator():
+            made, dropped = apply_rules(talent)
+            created, cancelled = created + made, cancelled + dropped
+    return created, cancelled
+
+
+def complete_duty(duty: ServiceDuty, completed_on, notes: str = "") -> None:
+    """Mark a duty done on ``completed_on``, adding ``notes`` to what it already says."""
+    duty.state = DutyState.DONE
+    duty.completed_on = completed_on
+    duty.notes = "\n".join(filter(None, [duty.notes, notes]))
+    duty.full_clean()
+    duty.version += 1
+    duty.save()
+
+
 def record_contact(visit) -> None:
     """A logged contact moves the talent's contact schedule on by its interval."""
     for duty in ServiceDuty.objects.filter(talent=visit.talent, kind=DutyKind.CONTACT, state=DutyState.OPEN):
@@ -58,7 +81,8 @@ def record_contact(visit) -> None:
 
 
 def apply_rules_to_new(talents: list) -> int:
-    """The duties the rules give a batch of newly imported talents, inserted in bulk."""
+    """The duties the rules give a batch of newly imported talents, inserted in bulk (one
+    audit entry per duty)."""
     rules = list(ServiceRule.objects.filter(is_active=True))
     today = timezone.localdate()
     duties = [
@@ -74,5 +98,5 @@ def apply_rules_to_new(talents: list) -> int:
         for rule in rules
         if rule.matches(talent)
     ]
-    insert_all(ServiceDuty, duties)
+    create_many(ServiceDuty, duties)
     return len(duties)

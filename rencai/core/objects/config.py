@@ -1,17 +1,20 @@
 """One declaration per model gives its pages, export and API.
 
-An app declares, in its ``views.py``::
+An app declares, in its ``objects.py``::
 
     @register
     class OrganizationObjects(ObjectConfig):
         model = Organization
         slug = "organizations"
         list_columns = ["name", "kind", "region"]
+        policy = Policy(view=STAFF_AND_LIAISONS, change=OFFICE_ONLY)
         ...
 
 and gets list (filter, search, sort, pagination), detail with change history,
 create/edit with version checks, delete, Excel export and a DRF viewset, all scoped
-through ``model.objects.visible_to(user)`` / ``editable_by(user)`` and audited.
+through its :class:`~rencai.core.objects.policy.Policy` (which starts from
+``model.objects.visible_to(user)`` / ``editable_by(user)``), written through
+:mod:`rencai.core.objects.writes` and audited.
 """
 
 from dataclasses import dataclass, field
@@ -21,9 +24,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from rencai.core.actions import Action
 from rencai.core.display import display_value, field_label
-from rencai.core.roles import BUSINESS_ROLES, Role, role_of
+from rencai.core.objects.policy import Policy
+from rencai.core.objects.workflow import Action
 
 
 @dataclass
@@ -71,12 +74,12 @@ class ObjectConfig:
     actions: list[Action] = []
     #: The spreadsheet columns of the object (``imports.py`` of its app), if importable.
     import_schema = None
-    import_roles: frozenset | None = None
-
-    view_roles: frozenset = BUSINESS_ROLES
-    create_roles: frozenset = frozenset({Role.OFFICE})
-    change_roles: frozenset = frozenset({Role.OFFICE, Role.LIAISON})
-    delete_roles: frozenset = frozenset({Role.OFFICE})
+    #: Who may do what, and within which scope (the one permission decision).
+    policy: Policy = Policy()
+    #: Related rows fetched with every list and detail query (``select_related``).
+    list_related: tuple[str, ...] = ()
+    #: What a refused delete suggests instead ("可先办理出库").
+    delete_hint: str = ""
 
     # --- names ---------------------------------------------------------------------
 
@@ -95,29 +98,32 @@ class ObjectConfig:
     def list_url(self) -> str:
         return reverse(self.url_name("list"))
 
-    # --- who may do what ------------------------------------------------------------
+    # --- who may do what (asked of the policy; not overridden) ----------------------
 
     def can_view(self, user) -> bool:
-        return role_of(user) in self.view_roles
+        return self.policy.allows("view", user)
 
     def can_create(self, user) -> bool:
-        return role_of(user) in self.create_roles
+        return self.policy.allows("create", user)
 
     def can_change(self, user) -> bool:
-        return role_of(user) in self.change_roles
+        return self.policy.allows("change", user)
 
     def can_delete(self, user) -> bool:
-        return role_of(user) in self.delete_roles
+        return self.policy.allows("delete", user)
+
+    def can_export(self, user) -> bool:
+        return self.policy.allows("export", user)
 
     def can_import(self, user) -> bool:
-        roles = self.import_roles if self.import_roles is not None else self.create_roles
-        return self.import_schema is not None and role_of(user) in roles
+        return self.import_schema is not None and self.policy.allows("import", user)
 
     def visible(self, user) -> models.QuerySet:
-        return self.model.objects.visible_to(user)
+        queryset = self.policy.visible(self.model, user)
+        return queryset.select_related(*self.list_related) if self.list_related else queryset
 
     def editable(self, user) -> models.QuerySet:
-        return self.model.objects.editable_by(user)
+        return self.policy.editable(self.model, user)
 
     # --- lists ----------------------------------------------------------------------
 
@@ -146,6 +152,15 @@ class ObjectConfig:
             return self.form_class
         return forms.modelform_factory(self.model, fields=self.form_fields)
 
+    def writable_fields(self) -> list[str]:
+        """Every field some form of the object accepts: what the API documents as input.
+        A user's own form (``get_form_class``) may accept fewer."""
+        names = list(self.form_fields)
+        for form_class in (self.form_class, self.create_form_class):
+            if form_class is not None:
+                names += [n for n in form_class.base_fields if n not in names]
+        return names
+
     def limit_form_choices(self, form: forms.ModelForm, user) -> None:
         """Every choice of a scoped object (an organisation, a talent …) is limited to
         those the user may write to; shared reference data to what they may read."""
@@ -164,7 +179,7 @@ class ObjectConfig:
         """Hook for fields a user does not type (for example the owning organisation)."""
 
     def before_delete(self, instance: models.Model, user) -> None:
-        """Hook that may refuse a deletion with ActionRefused (for example a record in use)."""
+        """Hook that may refuse a deletion with Refused (for example a record in use)."""
 
     def after_save(self, instance: models.Model, user, creating: bool) -> str | None:
         """Hook run in the same transaction after saving; may return a notice for the user."""

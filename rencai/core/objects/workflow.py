@@ -1,23 +1,22 @@
 """Declared actions on one object, and workflows as small state machines built from them.
 
 An object's declaration lists its actions; the generic detail page shows the ones the user
-may take, and one generic view (``/o/<slug>/<pk>/do/<name>/``) asks for the action's
-inputs, checks role, scope and state, and performs it in one transaction. The model
-changes an action makes are audited like any other save.
+may take, and one generic view (``/o/<slug>/<pk>/do/<name>/``, and the API's
+``/api/<slug>/<pk>/do/<name>/``) asks for the action's inputs and hands them to
+:func:`rencai.core.objects.writes.run_action`, which checks role, scope and state and
+performs it in one transaction. The model changes an action makes are audited like any
+other save.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
+from rencai.core.errors import Conflict
 from rencai.core.roles import role_of
-
-
-class ActionRefused(Exception):
-    """The action cannot be taken now; the message says why, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class Transition:
     target: str
     roles: frozenset
     inputs: Callable[[], dict[str, forms.Field]] = field(default=dict)
-    #: Extra work done before the new state is saved (may raise ActionRefused).
+    #: Extra work done before the new state is saved (may raise Refused).
     effect: Callable[[models.Model, object, dict], None] | None = None
     #: A further condition on the object and user (for example "the talent themself").
     condition: Callable[[models.Model, object], bool] = field(default=lambda obj, user: True)
@@ -89,7 +88,7 @@ class Workflow:
 
     def apply(self, obj: models.Model, transition: Transition, user, data: dict) -> str:
         if getattr(obj, self.state_field) not in transition.sources:
-            raise ActionRefused(f"当前状态为“{self.state_label(obj)}”，不能{transition.label}。")
+            raise Conflict(f"当前状态为“{self.state_label(obj)}”，不能{transition.label}。")
         data = dict(data)
         if transition.effect is not None:
             transition.effect(obj, user, data)
@@ -120,13 +119,3 @@ def reason_input(
         return {name: forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}))}
 
     return inputs
-
-
-def run_action(action: Action, obj: models.Model, user, data: dict) -> str | None:
-    """Perform ``action`` on a locked copy of ``obj`` in one transaction, re-checking that it
-    is still allowed (the object may have moved on since the user loaded it)."""
-    with transaction.atomic():
-        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-        if not action.allowed(locked, user):
-            raise ActionRefused("该记录的状态已变化，请刷新后重试。")
-        return action.perform(locked, user, data)

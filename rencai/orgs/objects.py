@@ -1,10 +1,7 @@
 """Organisations and departments, declared once for pages, export and API."""
 
-from django.utils.translation import gettext as _
-
-from rencai.core.objects import ObjectConfig, register
-from rencai.core.roles import BUSINESS_ROLES, Role, role_of
-from rencai.core.todos import Todo, todo_provider
+from rencai.core.objects import ObjectConfig, Policy, register
+from rencai.core.roles import BUSINESS_ROLES, OFFICE_AND_LIAISONS, SYSADMIN_ONLY, Role, role_of
 from rencai.orgs.filters import DepartmentFilter, OrganizationFilter
 from rencai.orgs.forms import ORGANIZATION_FIELDS, DepartmentForm, LiaisonOrganizationForm, OrganizationForm
 from rencai.orgs.imports import OrganizationSchema
@@ -24,7 +21,8 @@ class OrganizationObjects(ObjectConfig):
     filterset_class = OrganizationFilter
     search_fields = ["name", "short_name", "credit_code"]
     ordering = ["path"]
-    view_roles = BUSINESS_ROLES | {Role.SYSADMIN}
+    #: The system administrator reads the list to assign users to organisations.
+    policy = Policy(view=BUSINESS_ROLES | SYSADMIN_ONLY)
 
     def get_form_class(self, user, instance=None):
         if role_of(user) == Role.LIAISON:
@@ -43,20 +41,9 @@ class DepartmentObjects(ObjectConfig):
     filterset_class = DepartmentFilter
     search_fields = ["name", "organization__name"]
     ordering = ["organization__path", "order", "name"]
-    create_roles = frozenset({Role.OFFICE, Role.LIAISON})
-    delete_roles = frozenset({Role.OFFICE, Role.LIAISON})
+    policy = Policy(create=OFFICE_AND_LIAISONS, delete=OFFICE_AND_LIAISONS)
 
     def limit_form_choices(self, form, user) -> None:
         super().limit_form_choices(form, user)
         if "parent" in form.fields:
             form.fields["parent"].queryset = Department.objects.editable_by(user)
-
-
-@todo_provider
-def organizations_missing_credit_code(user) -> list[Todo]:
-    if role_of(user) not in (Role.OFFICE, Role.LIAISON):
-        return []
-    count = Organization.objects.editable_by(user).filter(credit_code="", is_active=True).count()
-    if not count:
-        return []
-    return [Todo(_("%(count)s 家机构尚未填写统一社会信用代码") % {"count": count}, "/o/organizations/?q=", count)]

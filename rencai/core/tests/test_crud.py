@@ -1,0 +1,670 @@
+"""Generated from the declarations: every declared object is created, read, updated, edited
+on stale data and deleted through its page and through its API, each write with its audit
+entry; verbs its policy refuses are refused on both paths alike.
+
+Every declared object needs a sample below (the fields a create sends, and one field an
+edit changes): a new object without one fails ``test_every_object_has_a_sample``.
+"""
+
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.test import Client
+
+from rencai.core.models import AuditAction, AuditEntry
+from rencai.core.objects import ObjectConfig, registered
+from rencai.core.objects.api import _stored_values
+
+#: The users (of the shared fixture) tried for a verb, in this order: the first the
+#: policy allows acts.
+ACTORS = ["office", "liaison", "sysadmin", "talent", "leader", "reviewer", "secadmin"]
+
+Payload = Callable[[dict[str, Any], int], dict[str, Any]]
+
+
+def _pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+
+
+def _webm() -> SimpleUploadedFile:
+    from pathlib import Path
+
+    data = (Path(__file__).resolve().parents[2] / "training" / "media" / "lecture-sample.webm").read_bytes()
+    return SimpleUploadedFile("课程.webm", data, "video/webm")
+
+
+#: slug -> (fields of a create, given the world and a serial; one field an edit changes).
+SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
+    "organizations": (
+        lambda w, n: {"name": f"测试机构{n}", "kind": "enterprise", "is_active": True},
+        ("address", "经十路1号"),
+    ),
+    "departments": (lambda w, n: {"organization": w["bank"].pk, "name": f"部门{n}", "order": 1}, ("order", 7)),
+    "users": (
+        lambda w, n: {
+            "username": f"newuser{n}",
+            "full_name": f"新用户{n}",
+            "organization": w["bank"].pk,
+            "is_active": True,
+            "password1": "Tq#9vLm2$wXz",
+            "password2": "Tq#9vLm2$wXz",
+        },
+        ("full_name", "改名用户"),
+    ),
+    "talents": (
+        lambda w, n: {
+            "name": f"新人才{n}",
+            "id_number": w["id_number"](n),
+            "organization": w["bank"].pk,
+            "category": w["category"].pk,
+            "is_active": True,
+        },
+        ("position", "副行长"),
+    ),
+    "talent-qualifications": (
+        lambda w, n: {"talent": w["new_talent"](n).pk, "qualification": w["qualification"].pk},
+        ("certificate_number", "ZS-2026"),
+    ),
+    "career-entries": (
+        lambda w, n: {
+            "talent": w["talent"].pk,
+            "organization_name": "某银行",
+            "start": "2010-01-01",
+            "end": "2012-01-01",
+        },
+        ("position", "客户经理"),
+    ),
+    "honours": (
+        lambda w, n: {"talent": w["talent"].pk, "name": f"优秀员工{n}", "level": "city", "awarded_on": "2025-01-01"},
+        ("awarded_by", "市委"),
+    ),
+    "change-requests": (None, ("", None)),
+    "dictionary": (
+        lambda w, n: {"kind": "qualification", "code": f"Q{n}", "name": f"资格{n}", "order": 1, "enabled": True},
+        ("order", 5),
+    ),
+    "pools": (
+        lambda w, n: {"name": f"人才库{n}", "kind": "think_tank", "level": "city", "term_years": 3, "is_active": True},
+        ("description", "说明"),
+    ),
+    "pool-batches": (
+        lambda w, n: {
+            "pool": w["pool"].pk,
+            "name": f"第{n + 1}批",
+            "decision_date": "2026-01-01",
+            "term_start": "2026-01-01",
+            "term_end": "2028-12-31",
+        },
+        ("document_number", "济金发〔2026〕1号"),
+    ),
+    "pool-memberships": (
+        lambda w, n: {
+            "pool": w["pool"].pk,
+            "talent": w["new_talent"](n).pk,
+            "source": "nomination",
+            "joined_on": "2026-01-01",
+        },
+        ("specialty", "风险管理"),
+    ),
+    "service-rules": (
+        lambda w, n: {
+            "name": f"规则{n}",
+            "kind": "contact",
+            "tier": w["tier"].pk,
+            "interval_days": 90,
+            "due_days": 30,
+            "is_active": False,
+        },
+        ("due_days", 60),
+    ),
+    "service-duties": (
+        lambda w, n: {"talent": w["talent"].pk, "kind": "support", "title": f"任务{n}", "due_date": "2026-12-31"},
+        ("notes", "已联系"),
+    ),
+    "visits": (
+        lambda w, n: {"talent": w["talent"].pk, "visited_on": "2026-05-01", "kind": "visit"},
+        ("visitors", "张三"),
+    ),
+    "service-requests": (
+        lambda w, n: {"talent": w["talent"].pk, "title": f"诉求{n}", "category": "other", "description": "需要帮助"},
+        ("", None),
+    ),
+    "rubrics": (lambda w, n: {"name": f"细则{n}", "is_active": True}, ("description", "说明")),
+    "rubric-criteria": (
+        lambda w, n: {"rubric": w["free_rubric"].pk, "order": n, "name": f"项目{n}", "max_score": "10", "weight": "1"},
+        ("description", "说明"),
+    ),
+    "reviews": (
+        lambda w, n: {
+            "title": f"评审{n}",
+            "rubric": w["free_rubric"].pk,
+            "expert_weight": "100",
+            "qualification_weight": "0",
+            "vote_weight": "0",
+            "trim_min_reviewers": 5,
+            "outlier_percent": "30",
+            "tie_break": "expert_criteria_order",
+        },
+        ("title", "改名评审"),
+    ),
+    "review-items": (None, ("qualification_score", "8")),
+    "draws": (
+        lambda w, n: {
+            "review": w["preparing_review"](n).pk,
+            "pools": [w["think_tank"].pk],
+            "wanted": 3,
+            "backups": 1,
+            "recusal_years": 3,
+        },
+        ("", None),
+    ),
+    "reviewers": (None, ("", None)),
+    "score-sheets": (None, ("", None)),
+    "declarations": (
+        lambda w, n: {
+            "expert": w["talent"].pk,
+            "kind": "conflict",
+            "related_organization": w["bank"].pk,
+            "description": "曾任职",
+        },
+        ("description", "曾任职三年"),
+    ),
+    "campaigns": (
+        lambda w, n: {
+            "name": f"评选{n}",
+            "kind": "individual",
+            "year": 2026,
+            "opens_on": "2026-01-01",
+            "closes_on": "2026-12-31",
+            "quota_total": 3,
+            "expert_weight": "100",
+            "qualification_weight": "0",
+            "vote_weight": "0",
+            "votes_per_ip_per_day": 50,
+            "publicity_days": 7,
+            "honour_level": "city",
+        },
+        ("notice_number", "济金发〔2026〕9号"),
+    ),
+    "campaign-quotas": (
+        lambda w, n: {"campaign": w["open_campaign"].pk, "organization": w["new_org"](n).pk, "quota": 2},
+        ("quota", 3),
+    ),
+    "applications": (
+        lambda w, n: {
+            "campaign": w["open_campaign"].pk,
+            "talent": w["new_talent"](n).pk,
+            "organization": w["other_bank"].pk,
+            "summary": "事迹",
+        },
+        ("summary", "修改后的事迹"),
+    ),
+    "materials": (
+        lambda w, n: {"application": w["application"].pk, "kind": f"证明{n}", "file": _pdf()},
+        ("", None),
+    ),
+    "objections": (
+        lambda w, n: {
+            "application": w["publicised_application"].pk,
+            "content": f"异议内容{n}",
+            "contact": "13800000000",
+        },
+        ("", None),
+    ),
+    "unit-awards": (None, ("", None)),
+    "hours-rules": (
+        lambda w, n: {"mode": ["face", "online", "video"][n - 1], "factor": "1.0"},
+        ("factor", "0.5"),
+    ),
+    "lecturers": (lambda w, n: {"name": f"讲师{n}", "is_external": True}, ("title", "教授")),
+    "training-programmes": (lambda w, n: {"name": f"培训项目{n}", "is_catalogue": False}, ("description", "说明")),
+    "training-classes": (
+        lambda w, n: {
+            "programme": w["programme"].pk,
+            "name": f"第{n}期",
+            "organization": w["office_org"].pk,
+            "starts_on": "2026-09-01",
+            "ends_on": "2026-09-03",
+            "mode": "face",
+            "capacity": 30,
+            "completion_percent": 80,
+        },
+        ("venue", "金融中心"),
+    ),
+    "training-sessions": (
+        lambda w, n: {
+            "training_class": w["training_class"].pk,
+            "title": f"第{n}讲",
+            "starts_at": "2026-03-01 09:00",
+            "ends_at": "2026-03-01 11:00",
+            "mode": "face",
+            "hours": "2",
+        },
+        ("title", "改名课程"),
+    ),
+    "enrollments": (
+        lambda w, n: {"training_class": w["open_class"].pk, "talent": w["new_talent"](n).pk},
+        ("", None),
+    ),
+    "attendances": (
+        lambda w, n: {"session": w["session"].pk, "talent": w["enrolled_talent"](n).pk, "note": "补录"},
+        ("", None),
+    ),
+    "videos": (
+        lambda w, n: {"title": f"讲堂{n}", "topic": "专题", "file": _webm(), "duration_seconds": 12, "hours": "0.5"},
+        ("description", "说明"),
+    ),
+    "watch-progress": (None, ("", None)),
+    "training-feedback": (
+        lambda w, n: {
+            "training_class": w["attended_class"](n).pk,
+            "content_rating": 5,
+            "lecturer_rating": 4,
+            "organisation_rating": 5,
+            "comment": f"收获很大{n}",
+        },
+        ("", None),
+    ),
+    "own-trainings": (
+        lambda w, n: {
+            "organization": w["bank"].pk,
+            "title": f"自办培训{n}",
+            "topic_kind": "business",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-01-02",
+            "sessions": 2,
+            "participants": 20,
+            "hours": "4",
+        },
+        ("participants", 25),
+    ),
+    "return-forms": (
+        lambda w, n: {"code": f"F{n}", "name": f"报表{n}", "period_type": "annual", "is_survey": False},
+        ("description", "说明"),
+    ),
+    "indicators": (
+        lambda w, n: {
+            "form": w["free_form"].pk,
+            "section": "一",
+            "order": n,
+            "code": f"X{n:02d}",
+            "name": f"指标{n}",
+            "kind": "integer",
+        },
+        ("unit", "人"),
+    ),
+    "return-rules": (
+        lambda w, n: {
+            "form": w["rule_form"].pk,
+            "expression": "X01 >= 0",
+            "message": "员工数不能为负",
+            "severity": "error",
+        },
+        ("message", "员工总数不能为负数"),
+    ),
+    "return-periods": (
+        lambda w, n: {
+            "form": w["free_form"].pk,
+            "label": f"{2020 + n}年",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "due_on": "2027-01-31",
+        },
+        ("label", "二〇二六年"),
+    ),
+    "submissions": (None, ("", None)),
+    "targets": (
+        lambda w, n: {"name": f"目标{n}", "number": 10, "starts_on": "2026-01-01", "due_on": "2026-12-31"},
+        ("number", 12),
+    ),
+    "document-templates": (
+        lambda w, n: {
+            "kind": "work_report",
+            "title": f"汇报{n}",
+            "body": "# 一、总体情况\n全市共有人才{{在库人才总数}}名。",
+            "is_active": True,
+        },
+        ("title", "改名汇报"),
+    ),
+    "generated-documents": (None, ("", None)),
+}
+
+
+def test_every_object_has_a_sample():
+    missing = sorted(set(registered()) - set(SAMPLES))
+    assert not missing, f"declare a CRUD sample for {missing} in test_crud.py"
+
+
+def actor_for(config: ObjectConfig, verb: str, users) -> str | None:
+    for name in ACTORS:
+        if config.policy.allows(verb, users[name]):
+            return name
+    return None
+
+
+def last_entry(config: ObjectConfig, pk: int) -> AuditEntry | None:
+    return (
+        AuditEntry.objects.filter(object_type=config.model._meta.label_lower, object_id=str(pk))
+        .order_by("-seq")
+        .first()
+    )
+
+
+def created_entry(config: ObjectConfig, pk: int) -> bool:
+    label = config.model._meta.label_lower
+    return AuditEntry.objects.filter(object_type=label, object_id=str(pk), action=AuditAction.CREATE).exists()
+
+
+def page_data(values: dict[str, Any]) -> dict[str, Any]:
+    """A dict as a browser posts it: files as uploads, everything else as text."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def api_json(values: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The same values as the API takes them: JSON unless a file goes with them."""
+    if any(isinstance(v, SimpleUploadedFile) for v in values.values()):
+        return values, "multipart"
+    return values, "json"
+
+
+def api_post(client: Client, url: str, values: dict[str, Any], method: str = "post"):
+    data, kind = api_json(values)
+    if kind == "multipart":
+        return getattr(client, method)(url, data)
+    return getattr(client, method)(url, json.dumps(data, default=str), content_type="application/json")
+
+
+def edit_values(config: ObjectConfig, user, obj: Model, change: tuple[str, Any]) -> dict[str, Any]:
+    form_class = config.get_form_class(user, obj)
+    values = _stored_values(form_class, obj)
+    values = {k: v for k, v in values.items() if v != ""}
+    values[change[0]] = change[1]
+    return values
+
+
+@pytest.fixture
+def world(users, dicts, make_talent, experts, foreign, bank, other_bank, office_org):
+    """What the samples refer to."""
+    from rencai.conftest import valid_id_number
+    from rencai.evaluation.models import Review, ReviewItem, Rubric
+    from rencai.orgs.models import Organization
+    from rencai.returns.models import Indicator, ReturnForm
+    from rencai.selections.models import ApplicationState, Campaign, CampaignState
+    from rencai.training.models import ClassState, Enrollment, TrainingClass
+
+    serials = iter(range(501, 999, 2))
+    talent = foreign["talents"][0]
+    klass = foreign["enrollments"][0].training_class
+    open_campaign = Campaign.objects.create(
+        name="开放评选",
+        kind="individual",
+        year=2026,
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2099, 1, 1),
+        quota_total=5,
+        state=CampaignState.OPEN,
+    )
+    application = foreign["applications"][0]
+    publicised = foreign["applications"][0].__class__.objects.create(
+        campaign=Campaign.objects.create(
+            name="公示评选",
+            kind="individual",
+            year=2026,
+            opens_on=date(2026, 1, 1),
+            closes_on=date(2026, 2, 1),
+            quota_total=1,
+            state=CampaignState.PUBLICITY,
+            publicity_starts_on=date.today() - timedelta(days=1),
+            publicity_ends_on=date.today() + timedelta(days=7),
+        ),
+        organization=other_bank,
+        talent=talent,
+        route="nomination",
+        subject_name="公示对象",
+        summary="事迹",
+        submitted_by=users["other_liaison"],
+        state=ApplicationState.SHORTLISTED,
+    )
+
+    def new_talent(n: int):
+        return make_talent(f"候选人{n}", other_bank)
+
+    def enrolled_talent(n: int):
+        person = new_talent(n)
+        Enrollment.objects.create(
+            training_class=klass, talent=person, route="nominated", state="confirmed", requested_by=users["office"]
+        )
+        return person
+
+    def preparing_review(n: int):
+        review = Review.objects.create(
+            title=f"待抽取评审{n}", rubric=Rubric.objects.create(name=f"抽取细则{n}"), organization=office_org
+        )
+        ReviewItem.objects.create(review=review, label=f"评审对象{n}", organization=other_bank, talent=talent)
+        return review
+
+    open_class = TrainingClass.objects.create(
+        programme=klass.programme,
+        name="报名中的一期",
+        organization=office_org,
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2026, 9, 2),
+        capacity=50,
+        state=ClassState.OPEN,
+    )
+    myself = make_talent("人才本人", users["talent"].organization, user=users["talent"])
+
+    def attended_class(n: int):
+        finished = TrainingClass.objects.create(
+            programme=klass.programme,
+            name=f"已结业的第{n}期",
+            organization=office_org,
+            starts_on=date(2026, 3, 1),
+            ends_on=date(2026, 3, 2),
+            capacity=50,
+            state=ClassState.FINISHED,
+        )
+        Enrollment.objects.create(
+            training_class=finished, talent=myself, route="self", state="confirmed", requested_by=users["talent"]
+        )
+        return finished
+
+    rule_form = ReturnForm.objects.create(code="RULES", name="有规则的报表", period_type="annual")
+    Indicator.objects.create(form=rule_form, section="一", order=1, code="X01", name="员工总数")
+
+    return {
+        "bank": bank,
+        "other_bank": other_bank,
+        "office_org": office_org,
+        "talent": talent,
+        "category": dicts["JR"],
+        "qualification": dicts["CFA"],
+        "pool": foreign["pool-memberships"][0].pool,
+        "think_tank": experts["pool"],
+        "free_rubric": Rubric.objects.create(name="未使用的细则"),
+        "preparing_review": preparing_review,
+        "open_campaign": open_campaign,
+        "application": application,
+        "publicised_application": publicised,
+        "programme": klass.programme,
+        "training_class": klass,
+        "open_class": open_class,
+        "attended_class": attended_class,
+        "rule_form": rule_form,
+        "tier": dicts["LJ"],
+        "session": foreign["training-sessions"][0],
+        "free_form": ReturnForm.objects.create(code="FREE", name="未使用的报表", period_type="annual"),
+        "id_number": lambda n: valid_id_number("19900101", next(serials)),
+        "new_talent": new_talent,
+        "enrolled_talent": enrolled_talent,
+        "new_org": lambda n: Organization.objects.create(name=f"配额机构{n}", kind="bank", parent=None),
+    }
+
+
+def _form_errors(response) -> str:
+    form = response.context.get("form") if response.context else None
+    return str(form.errors.as_data()) if form is not None else response.content.decode()[:2000]
+
+
+def _created_pk(response) -> int:
+    assert response.status_code == 302, _form_errors(response)
+    return int(response["Location"].rstrip("/").split("/")[-1])
+
+
+@pytest.mark.parametrize("slug", sorted(SAMPLES))
+def test_crud_through_page_and_api(slug, users, client_for, world, foreign):
+    config = registered()[slug]
+    payload, change = SAMPLES[slug]
+    objects: list[Model] = []
+
+    creator = actor_for(config, "create", users)
+    if creator is None:
+        for name in ACTORS:
+            client = client_for(name)
+            assert client.get(f"/o/{slug}/new/").status_code in (403, 302), name
+            assert api_post(client, f"/api/{slug}/", {}).status_code in (403, 401), name
+        objects.append(foreign[slug][0])
+    else:
+        assert payload is not None, f"{slug}: {creator} may create it, so the sample needs the fields of a create"
+        client = client_for(creator)
+        response = client.post(f"/o/{slug}/new/", page_data(payload(world, 1)))
+        page_pk = _created_pk(response)
+        assert created_entry(config, page_pk)
+        response = api_post(client, f"/api/{slug}/", payload(world, 2))
+        assert response.status_code == 201, response.content.decode()[:3000]
+        api_pk = response.json()["id"]
+        assert created_entry(config, api_pk)
+        objects += [config.model._default_manager.get(pk=page_pk), config.model._default_manager.get(pk=api_pk)]
+
+    reader = actor_for(config, "view", users)
+    client = client_for(reader)
+    for obj in objects:
+        assert client.get(f"/o/{slug}/{obj.pk}/").status_code == 200
+        assert client.get(f"/api/{slug}/{obj.pk}/").status_code == 200
+
+    editor = actor_for(config, "change", users)
+    assert (editor is None) == (not change[0]), f"{slug}: the sample's edit must match who may change it"
+    if editor is not None and config.editable(users[editor]).filter(pk=objects[0].pk).exists():
+        check_edits(config, slug, client_for(editor), users[editor], objects, change)
+    elif editor is None:
+        office = client_for("office")
+        assert office.get(f"/o/{slug}/{objects[0].pk}/edit/").status_code == 403
+        patch = api_post(office, f"/api/{slug}/{objects[0].pk}/", {"version": objects[0].version}, method="patch")
+        assert patch.status_code == 403
+
+    deleter = actor_for(config, "delete", users)
+    if deleter is not None and config.editable(users[deleter]).filter(pk=objects[-1].pk).exists():
+        check_deletes(config, slug, client_for(deleter), objects)
+    elif deleter is None:
+        for name in ACTORS:
+            assert client_for(name).delete(f"/api/{slug}/{objects[0].pk}/").status_code in (403, 404), name
+        assert config.model._default_manager.filter(pk=objects[0].pk).exists()
+
+
+def check_edits(config: ObjectConfig, slug: str, client: Client, user, objects: list[Model], change) -> None:
+    obj = objects[0]
+    version = obj.version
+    values = edit_values(config, user, obj, change)
+    response = client.post(f"/o/{slug}/{obj.pk}/edit/", page_data({**values, "_version": version}))
+    assert response.status_code == 302, _form_errors(response)
+    obj.refresh_from_db()
+    assert obj.version == version + 1
+    assert last_entry(config, obj.pk).action == AuditAction.UPDATE
+    stale = client.post(f"/o/{slug}/{obj.pk}/edit/", page_data({**values, "_version": version}))
+    assert stale.status_code == 409
+    assert "已被他人修改" in stale.content.decode()
+
+    response = api_post(
+        client, f"/api/{slug}/{obj.pk}/", {change[0]: change[1], "version": obj.version}, method="patch"
+    )
+    assert response.status_code == 200, response.content.decode()[:3000]
+    assert response.json()["version"] == obj.version + 1
+    stale = api_post(client, f"/api/{slug}/{obj.pk}/", {change[0]: change[1], "version": version}, method="patch")
+    assert stale.status_code == 409, stale.content.decode()
+    missing = api_post(client, f"/api/{slug}/{obj.pk}/", {change[0]: change[1]}, method="patch")
+    assert missing.status_code == 400
+
+
+def check_deletes(config: ObjectConfig, slug: str, client: Client, objects: list[Model]) -> None:
+    """Delete through the page, then through the API; a delete the rules refuse (a record
+    its own creation made others refer to) must be refused alike on both paths."""
+    first, last = objects[0], objects[-1]
+    page = client.post(f"/o/{slug}/{first.pk}/delete/", follow=True)
+    if config.model._default_manager.filter(pk=first.pk).exists():
+        response = client.delete(f"/api/{slug}/{first.pk}/")
+        assert response.status_code == 409, response.content.decode()
+        message = response.json()["non_field_errors"][0]
+        assert "不能删除" in message and message in page.content.decode()
+        return
+    assert last_entry(config, first.pk).action == AuditAction.DELETE
+    if last.pk == first.pk:
+        return
+    response = client.delete(f"/api/{slug}/{last.pk}/")
+    assert response.status_code == 204, response.content.decode()
+    assert not config.model._default_manager.filter(pk=last.pk).exists()
+    assert last_entry(config, last.pk).action == AuditAction.DELETE
+
+
+#: Objects others refer to, with what refers to them, built from the shared samples.
+REFERENCED = {
+    "organizations": "talents",
+    "dictionary": "talents",
+    "pools": "pool-batches",
+    "pool-batches": "pool-memberships",
+    "talents": "honours",
+    "training-programmes": "training-classes",
+    "return-forms": "return-periods",
+    "return-periods": "submissions",
+}
+
+
+@pytest.mark.parametrize("slug", sorted(REFERENCED))
+def test_delete_of_referenced_object_is_refused_alike(slug, users, client_for, foreign):
+    config = registered()[slug]
+    referenced = _referenced(slug, foreign)
+    client = client_for("office")
+    response = client.delete(f"/api/{slug}/{referenced.pk}/")
+    assert response.status_code == 409, response.content.decode()
+    message = response.json()["non_field_errors"][0]
+    assert "不能删除" in message and "引用" in message
+    page = client.post(f"/o/{slug}/{referenced.pk}/delete/", follow=True)
+    assert message in page.content.decode()
+    assert config.model._default_manager.filter(pk=referenced.pk).exists()
+
+
+def _referenced(slug: str, foreign) -> Model:
+    if slug == "organizations":
+        return foreign["talents"][0].organization
+    if slug == "dictionary":
+        return foreign["talents"][0].category
+    if slug == "pools":
+        return foreign["pool-memberships"][0].pool
+    if slug == "pool-batches":
+        return foreign["pool-memberships"][0].batch
+    if slug == "talents":
+        return foreign["honours"][0].talent
+    if slug == "training-programmes":
+        return foreign["enrollments"][0].training_class.programme
+    if slug == "return-forms":
+        return foreign["return-periods"][0].form
+    return foreign["submissions"][0].period
+
+
+def test_deleting_a_signed_draw_is_refused_by_the_api_as_by_the_page(users, client_for, foreign):
+    from rencai.evaluation.models import Draw, DrawState, Reviewer
+
+    draw = foreign["draws"][0]
+    Draw.objects.filter(pk=draw.pk).update(state=DrawState.SIGNED)
+    client = client_for("office")
+    page = client.post(f"/o/draws/{draw.pk}/delete/", follow=True)
+    assert "已抽取的记录不能删除" in page.content.decode()
+    response = client.delete(f"/api/draws/{draw.pk}/")
+    assert response.status_code == 409
+    assert response.json() == {"non_field_errors": ["已抽取的记录不能删除。"]}
+    assert Draw.objects.filter(pk=draw.pk).exists()
+    assert Reviewer.objects.filter(draw=draw).exists()
