@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "rencai.core.middleware.RequestContextMiddleware",
     "rencai.accounts.middleware.RequireSecondFactorMiddleware",
+    "rencai.accounts.middleware.AddressLockoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -135,11 +136,17 @@ CSRF_COOKIE_SECURE = PRODUCTION
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "rencai.core.context.client_ip"
+#: Failed log-ins from one source address, over all user names, that lock the address for
+#: the cool-off period (higher than the per-name limit: a bank's staff share one address).
+RENCAI_ADDRESS_FAILURE_LIMIT = int(os.environ.get("RENCAI_ADDRESS_FAILURE_LIMIT", "10"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "rencai.accounts.views.locked_out"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Rencai 人才平台"
+#: How long a one-time enrolment code for an administrator's authenticator stays valid.
+RENCAI_ENROLMENT_CODE_HOURS = int(os.environ.get("RENCAI_ENROLMENT_CODE_HOURS", "24"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -228,8 +235,8 @@ RENCAI_PUBLICITY_MIN_DAYS = int(os.environ.get("RENCAI_PUBLICITY_MIN_DAYS", "7")
 RENCAI_VIDEO_MAX_BYTES = int(os.environ.get("RENCAI_VIDEO_MAX_BYTES", str(2 * 1024 * 1024 * 1024)))
 
 RENCAI_TRUST_X_FORWARDED_FOR = os.environ.get("RENCAI_TRUST_X_FORWARDED_FOR") == "1"
-# Lock-out is per user name: many staff of one bank share one NAT address, and locking the
-# address would lock the whole bank out.
+# django-axes locks per user name (many staff of one bank share one NAT address); the
+# address is locked by rencai.accounts.middleware.AddressLockoutMiddleware at a higher limit.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Background tasks and imports ---------------------------------------------------------

@@ -51,4 +51,25 @@ def load(stdout) -> None:
     for username, full_name, role, org_name, *_ in USERS:
         label = dict(User._meta.get_field("role").choices)[role]
         stdout.write(f"  {username:<16} {full_name:<6} {label:<8} {org_name}")
-    stdout.write("  三员（sysadmin / secadmin / auditor）首次登录须用身份验证器扫码绑定动态验证码。")
+    codes = _enrolment_codes()
+    if codes:
+        stdout.write("  三员首次登录须先输入一次性绑定码，再用身份验证器扫码绑定动态验证码（绑定码24小时内有效）：")
+        for username, code in codes:
+            stdout.write(f"    {username:<14} 绑定码 {code}")
+
+
+def _enrolment_codes() -> list[tuple[str, str]]:
+    """Fresh one-time enrolment codes for the demo administrators not yet enrolled."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from rencai.accounts.services import issue_enrolment_code
+    from rencai.core.roles import ADMIN_ROLES
+
+    codes = []
+    for username, _name, role, *_rest in USERS:
+        if role not in ADMIN_ROLES:
+            continue
+        user = User.objects.get(username=username)
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            codes.append((username, issue_enrolment_code(user)))
+    return codes

@@ -1,5 +1,4 @@
 import re
-import secrets
 
 from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
