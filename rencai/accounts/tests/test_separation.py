@@ -132,7 +132,8 @@ def test_nothing_but_the_enrolment_page_before_the_second_factor(users):
         assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/"), path
     assert client.get("/api/users/").status_code == 403
     response = client.post(
-        "/accounts/password/", {"old_password": PASSWORD, "new_password1": "Xy#12345abc", "new_password2": "Xy#12345abc"}
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Xy#12345abc", "new_password2": "Xy#12345abc"},
     )
     assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
     users["secadmin"].refresh_from_db()

@@ -80,7 +80,7 @@ def mark_if_stale(job: ImportJob) -> ImportJob:
 # --- starting ------------------------------------------------------------------------
 
 
-def create_job(user, slug: str, upload: UploadedFile, organization=None, all_or_nothing: bool = False) -> ImportJob:
+def create_job(user, slug: str, upload: UploadedFile, organization=None, all_or_nothing: bool = True) -> ImportJob:
     """Store the upload and queue its check; refuses an oversized file or the same file
     while an earlier upload of it is still running."""
     if upload.size > settings.RENCAI_IMPORT_MAX_BYTES:
@@ -106,6 +106,26 @@ def create_job(user, slug: str, upload: UploadedFile, organization=None, all_or_
     )
     start(job, commit=False)
     return job
+
+
+def choose_valid_rows_only(job: ImportJob, valid_rows_only: bool) -> str | None:
+    """Before a commit: the whole file (the default), or — the importer's explicit choice —
+    only its valid rows. Returns why the commit cannot go ahead, or None."""
+    rejected = job.summary.get("rejected", 0)
+    if not job.summary.get("valid_rows"):
+        return "没有可导入的有效行。"
+    if valid_rows_only:
+        job.all_or_nothing = False
+        job.save(update_fields=["all_or_nothing"])
+        return None
+    if rejected:
+        return (
+            f"文件有 {rejected} 行错误，整份文件不能导入。请改正后重新上传，"
+            f"或明确选择只导入 {job.summary['valid_rows']} 行有效数据（略过 {rejected} 行）。"
+        )
+    job.all_or_nothing = True
+    job.save(update_fields=["all_or_nothing"])
+    return None
 
 
 def start(job: ImportJob, commit: bool) -> None:
@@ -185,7 +205,9 @@ def _record(job: ImportJob, report, commit: bool) -> None:
         return
     if not report.committed:
         _finish(
-            job, ImportStatus.FAILED, f"有 {report.rejected} 行错误，已按“有错误行则全部不导入”的选择，未写入任何数据。"
+            job,
+            ImportStatus.FAILED,
+            f"有 {report.rejected} 行错误，整份文件未导入（默认全部导入或全部不导入），未写入任何数据。",
         )
         return
     _finish(
