@@ -167,6 +167,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads hold personal data: readable by the service account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -258,3 +261,7 @@ RENCAI_IMPORT_MAX_ROWS = int(os.environ.get("RENCAI_IMPORT_MAX_ROWS", "200000"))
 RENCAI_IMPORT_INLINE_BYTES = int(os.environ.get("RENCAI_IMPORT_INLINE_BYTES", str(200 * 1024)))
 #: A running import whose progress has not moved for this long is taken for a dead worker.
 RENCAI_IMPORT_STALE_SECONDS = int(os.environ.get("RENCAI_IMPORT_STALE_SECONDS", "120"))
+#: An uploaded import file is deleted when its job is committed, cancelled or fails; a
+#: preview left unconfirmed expires (and its file is deleted) after this many hours
+#: (``manage.py purge_import_files``, run from cron, or its task).
+RENCAI_IMPORT_RETENTION_HOURS = int(os.environ.get("RENCAI_IMPORT_RETENTION_HOURS", "24"))

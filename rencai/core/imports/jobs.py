@@ -104,6 +104,8 @@ def create_job(user, slug: str, upload: UploadedFile, organization=None, all_or_
         file_size=upload.size,
         all_or_nothing=all_or_nothing,
     )
+    # A switch left by an earlier job of the same id (a database restored or recreated).
+    _state().delete_many([f"import:{job.pk}:cancel", f"import:{job.pk}:progress"])
     start(job, commit=False)
     return job
 
@@ -230,4 +232,56 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
     job.status = status
     job.message = message
     job.finished_at = timezone.now() if status != ImportStatus.PREVIEW else None
+    if status != ImportStatus.PREVIEW:
+        remove_file(job)
     job.save()
+
+
+# --- the uploaded files ------------------------------------------------------------------
+
+
+def remove_file(job: ImportJob) -> None:
+    """Delete the uploaded file of a job that has ended (it holds personal data)."""
+    if job.file:
+        try:
+            job.file.delete(save=False)
+        except OSError:  # already gone
+            logger.warning("import job %s: file %s could not be removed", job.pk, job.file.name)
+        job.file = ""
+
+
+def purge_files(now=None) -> dict[str, int]:
+    """Expire previews left unconfirmed past the retention period, delete the files of
+    ended jobs, and delete files under ``imports/`` that no job names."""
+    import os
+    from datetime import timedelta
+    from pathlib import Path
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.RENCAI_IMPORT_RETENTION_HOURS)
+    expired = 0
+    for job in ImportJob.objects.filter(status=ImportStatus.PREVIEW, created_at__lt=cutoff):
+        _finish(job, ImportStatus.CANCELLED, "预览超过保留期限未确认，已过期；上传的文件已删除，数据库未作任何修改。")
+        expired += 1
+    removed = 0
+    for job in ImportJob.objects.exclude(file="").exclude(status__in=(ImportStatus.PREVIEW, *ImportJob.ACTIVE)):
+        remove_file(job)
+        job.save(update_fields=["file"])
+        removed += 1
+    orphans = 0
+    root = Path(settings.MEDIA_ROOT) / "imports"
+    if root.is_dir():
+        named = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
+        for path in root.rglob("*"):
+            if not path.is_file():
+                continue
+            name = path.relative_to(settings.MEDIA_ROOT).as_posix()
+            if name not in named and path.stat().st_mtime < cutoff.timestamp():
+                os.remove(path)
+                orphans += 1
+    return {"expired": expired, "removed": removed, "orphans": orphans}
+
+
+@task()
+def purge_import_files() -> dict[str, int]:
+    return purge_files()
