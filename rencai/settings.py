@@ -199,6 +199,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Audit log anchor ----------------------------------------------------------------------
+#: Where the signed checkpoints of the audit chain's head are written (outside the database).
+RENCAI_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("RENCAI_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit"))
+#: The application anchors the head every this many entries (0: only the cron command).
+RENCAI_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("RENCAI_AUDIT_CHECKPOINT_EVERY", "200"))
+#: The key that signs checkpoints and digests; by default derived from the secret key.
+RENCAI_AUDIT_KEY = os.environ.get("RENCAI_AUDIT_KEY", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
