@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rencai.core.middleware.ControlCharacterMiddleware",
+    "rencai.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,7 +96,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'rencai.sqlite3'}",
-        conn_max_age=int(os.environ.get("RENCAI_DB_CONN_MAX_AGE", "0")),
+        # Production reuses connections (a new PostgreSQL connection per request costs more
+        # than many a page's queries), checked before reuse.
+        conn_max_age=int(os.environ.get("RENCAI_DB_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC
 from decimal import Decimal
@@ -450,3 +451,24 @@ def check_digest(day, head_seq: int, head_hash: str) -> str:
     if found is not None and found.hash != head_hash:
         return f"第 {head_seq} 条记录的哈希与 {day} 的摘要不符：审计链被替换"
     return ""
+
+
+# --- Personal data in what is recorded ----------------------------------------------------
+
+_FULL_ID_NUMBER = re.compile(r"(?<![\dXx])(\d{17}[\dXx]|\d{15})(?![\dXx])")
+_FULL_MOBILE = re.compile(r"(?<!\d)((?:\+?86)?1\d{10})(?!\d)")
+
+
+def redact(text: str) -> str:
+    """``text`` with every full ID or mobile number in it masked (a search typed into a
+    list's box, kept with an export's filters)."""
+    from rencai.core.chinese import to_halfwidth
+
+    text = to_halfwidth(str(text))
+    text = _FULL_ID_NUMBER.sub(lambda m: mask(m.group(1), "id_number"), text)
+    return _FULL_MOBILE.sub(lambda m: mask(m.group(1), "mobile"), text)
+
+
+def redact_query(query) -> dict:
+    """A request's query parameters, as recorded: personal numbers masked."""
+    return {str(key): redact(value) for key, value in query.items()}
