@@ -241,6 +241,9 @@ RENCAI_NAV_PLANNED = [
     ("cooperation", _("党建联盟与交流合作")),
 ]
 
+#: The leader view is the same for every leader: production keeps it this many seconds.
+RENCAI_LEADER_CACHE_SECONDS = int(os.environ.get("RENCAI_LEADER_CACHE_SECONDS", "60" if PRODUCTION else "0"))
+
 #: The office's name as it signs generated documents (发文机关署名).
 RENCAI_OFFICE_NAME = os.environ.get("RENCAI_OFFICE_NAME", "市地方金融监督管理局")
 #: The shortest publicity period (公示期, days) a selection may set.
