@@ -2,6 +2,10 @@
 // Security Policy refuses: print buttons, selects that submit their form, confirmations.
 (function () {
   "use strict";
+  if (window.rencaiBound) {
+    return;
+  }
+  window.rencaiBound = true;
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-print]");
     if (target) {
