@@ -6,6 +6,7 @@ import base64
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -152,6 +153,8 @@ class RoleChangeDecideView(RoleRequiredMixin, View):
     roles = services.CONFIRMERS
 
     def post(self, request, pk: int, decision: str):
+        if decision not in ("confirm", "refuse"):
+            raise Http404
         change = get_object_or_404(RoleChange, pk=pk)
         try:
             if decision == "confirm":
