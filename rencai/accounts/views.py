@@ -83,7 +83,9 @@ def locked_accounts(user) -> list[Todo]:
     from axes.models import AccessAttempt
 
     count = AccessAttempt.objects.filter(failures_since_start__gte=5).count()
-    return [Todo(_("%(count)s 个账号因登录失败被锁定") % {"count": count}, "/accounts/lockouts/", count)] if count else []
+    return (
+        [Todo(_("%(count)s 个账号因登录失败被锁定") % {"count": count}, "/accounts/lockouts/", count)] if count else []
+    )
 
 
 def password_changed(request):
