@@ -12,6 +12,32 @@ from rencai.talents.models import DictionaryEntry, Talent
 PASSWORD = "Strong#Pass1"
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path_factory):
+    """Each test anchors its audit chain in its own directory (the database is new per test)."""
+    settings.RENCAI_AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit-checkpoints")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_audit_truncate_trigger():
+    """The audit table refuses TRUNCATE on PostgreSQL; the test runner's flush (transactional
+    tests) is the one TRUNCATE allowed, as the superuser it runs as, by disabling triggers
+    for its own transaction."""
+    try:
+        from django.db.backends.postgresql.operations import DatabaseOperations
+    except ImportError:  # pragma: no cover - psycopg not installed
+        yield
+        return
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 def valid_credit_code(serial: int) -> str:
     first17 = f"91370100MA3{serial:06d}"
     return first17 + credit_code_check_char(first17)

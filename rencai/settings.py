@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rencai.core.middleware.ControlCharacterMiddleware",
+    "rencai.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "rencai.core.middleware.RequestContextMiddleware",
     "rencai.core.middleware.BadInputMiddleware",
     "rencai.accounts.middleware.RequireSecondFactorMiddleware",
+    "rencai.accounts.middleware.AddressLockoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -94,7 +97,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'rencai.sqlite3'}",
-        conn_max_age=int(os.environ.get("RENCAI_DB_CONN_MAX_AGE", "0")),
+        # Production reuses connections (a new PostgreSQL connection per request costs more
+        # than many a page's queries), checked before reuse.
+        conn_max_age=int(os.environ.get("RENCAI_DB_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":
@@ -116,8 +122,9 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "rencai.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "rencai.accounts.validators.ChineseCommonPasswordValidator"},
     {"NAME": "rencai.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "rencai.accounts.validators.RepetitionValidator", "OPTIONS": {"max_repeat": 3, "max_sequence": 4}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -135,11 +142,17 @@ CSRF_COOKIE_SECURE = PRODUCTION
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "rencai.core.context.client_ip"
+#: Failed log-ins from one source address, over all user names, that lock the address for
+#: the cool-off period (higher than the per-name limit: a bank's staff share one address).
+RENCAI_ADDRESS_FAILURE_LIMIT = int(os.environ.get("RENCAI_ADDRESS_FAILURE_LIMIT", "10"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "rencai.accounts.views.locked_out"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Rencai 人才平台"
+#: How long a one-time enrolment code for an administrator's authenticator stays valid.
+RENCAI_ENROLMENT_CODE_HOURS = int(os.environ.get("RENCAI_ENROLMENT_CODE_HOURS", "24"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -160,6 +173,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads hold personal data: readable by the service account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -193,6 +209,14 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Audit log anchor ----------------------------------------------------------------------
+#: Where the signed checkpoints of the audit chain's head are written (outside the database).
+RENCAI_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("RENCAI_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit"))
+#: The application anchors the head every this many entries (0: only the cron command).
+RENCAI_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("RENCAI_AUDIT_CHECKPOINT_EVERY", "200"))
+#: The key that signs checkpoints and digests; by default derived from the secret key.
+RENCAI_AUDIT_KEY = os.environ.get("RENCAI_AUDIT_KEY", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -223,6 +247,9 @@ RENCAI_NAV_PLANNED = [
     ("cooperation", _("党建联盟与交流合作")),
 ]
 
+#: The leader view is the same for every leader: production keeps it this many seconds.
+RENCAI_LEADER_CACHE_SECONDS = int(os.environ.get("RENCAI_LEADER_CACHE_SECONDS", "60" if PRODUCTION else "0"))
+
 #: The office's name as it signs generated documents (发文机关署名).
 RENCAI_OFFICE_NAME = os.environ.get("RENCAI_OFFICE_NAME", "市地方金融监督管理局")
 #: The shortest publicity period (公示期, days) a selection may set.
@@ -232,8 +259,8 @@ RENCAI_PUBLICITY_MIN_DAYS = int(os.environ.get("RENCAI_PUBLICITY_MIN_DAYS", "7")
 RENCAI_VIDEO_MAX_BYTES = int(os.environ.get("RENCAI_VIDEO_MAX_BYTES", str(2 * 1024 * 1024 * 1024)))
 
 RENCAI_TRUST_X_FORWARDED_FOR = os.environ.get("RENCAI_TRUST_X_FORWARDED_FOR") == "1"
-# Lock-out is per user name: many staff of one bank share one NAT address, and locking the
-# address would lock the whole bank out.
+# django-axes locks per user name (many staff of one bank share one NAT address); the
+# address is locked by rencai.accounts.middleware.AddressLockoutMiddleware at a higher limit.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Background tasks and imports ---------------------------------------------------------
@@ -255,3 +282,7 @@ RENCAI_IMPORT_MAX_ROWS = int(os.environ.get("RENCAI_IMPORT_MAX_ROWS", "200000"))
 RENCAI_IMPORT_INLINE_BYTES = int(os.environ.get("RENCAI_IMPORT_INLINE_BYTES", str(200 * 1024)))
 #: A running import whose progress has not moved for this long is taken for a dead worker.
 RENCAI_IMPORT_STALE_SECONDS = int(os.environ.get("RENCAI_IMPORT_STALE_SECONDS", "120"))
+#: An uploaded import file is deleted when its job is committed, cancelled or fails; a
+#: preview left unconfirmed expires (and its file is deleted) after this many hours
+#: (``manage.py purge_import_files``, run from cron, or its task).
+RENCAI_IMPORT_RETENTION_HOURS = int(os.environ.get("RENCAI_IMPORT_RETENTION_HOURS", "24"))

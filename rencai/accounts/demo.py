@@ -51,4 +51,35 @@ def load(stdout) -> None:
     for username, full_name, role, org_name, *_ in USERS:
         label = dict(User._meta.get_field("role").choices)[role]
         stdout.write(f"  {username:<16} {full_name:<6} {label:<8} {org_name}")
-    stdout.write("  三员（sysadmin / secadmin / auditor）首次登录须用身份验证器扫码绑定动态验证码。")
+    codes = _enrolment_codes()
+    if codes:
+        stdout.write("  三员首次登录须先输入一次性绑定码，再用身份验证器扫码绑定动态验证码：")
+        for username, code in codes:
+            stdout.write(f"    {username:<14} {code}")
+
+
+def _enrolment_codes() -> list[tuple[str, str]]:
+    """One-time enrolment codes for the demo administrators not yet enrolled: a new code
+    when none is pending (codes are kept only as hashes, so a pending one cannot be shown
+    again), which keeps a repeated seed_demo from changing anything."""
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from rencai.accounts.models import EnrolmentCode
+    from rencai.accounts.services import issue_enrolment_code
+    from rencai.core.roles import ADMIN_ROLES
+
+    codes = []
+    for username, _name, role, *_rest in USERS:
+        if role not in ADMIN_ROLES:
+            continue
+        user = User.objects.get(username=username)
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            continue
+        pending = EnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now()).first()
+        if pending is None:
+            codes.append((username, f"绑定码 {issue_enrolment_code(user)}（24小时内有效）"))
+        else:
+            until = timezone.localtime(pending.expires_at).strftime("%m-%d %H:%M")
+            codes.append((username, f"已签发的绑定码 {until} 前有效；遗失时运行 manage.py enrolment_code {username}"))
+    return codes

@@ -63,3 +63,12 @@ class OTPTokenForm(forms.Form):
         min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("绑定码"),
+        max_length=20,
+        help_text=_("由另一名管理员签发或由运维人员用 manage.py enrolment_code 生成的一次性绑定码"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )

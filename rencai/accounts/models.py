@@ -82,3 +82,57 @@ class User(AbstractUser, ScopedModel):
                 errors["id_number"] = str(exc)
         if errors:
             raise ValidationError(errors)
+
+
+class RoleChangeState(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认生效")
+    REFUSED = "refused", _("已拒绝")
+
+
+class RoleChange(models.Model):
+    """A change of role that touches an administrator or a city-wide role: requested by the
+    security administrator, in force only once another administrator confirms it."""
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="role_changes")
+    from_role = models.CharField(_("原角色"), max_length=20, choices=Role.choices)
+    to_role = models.CharField(_("新角色"), max_length=20, choices=Role.choices)
+    state = models.CharField(_("状态"), max_length=20, choices=RoleChangeState.choices, default=RoleChangeState.PENDING)
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="role_changes_requested"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("角色变更")
+        verbose_name_plural = _("角色变更")
+
+    def __str__(self) -> str:
+        return f"{self.user}：{self.get_from_role_display()} → {self.get_to_role_display()}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code that lets an administrator bind their authenticator; issued by a
+    command or by another administrator, stored as a hash, expiring."""
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(_("绑定码摘要"), max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User, verbose_name=_("签发人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("动态验证码绑定码")
+        verbose_name_plural = _("动态验证码绑定码")
+
+    def __str__(self) -> str:
+        return f"{self.user}（{self.expires_at:%Y-%m-%d %H:%M} 前有效）"

@@ -1,11 +1,10 @@
 """Users, declared once for pages, export and API."""
 
+from rencai.accounts import services
 from rencai.accounts.filters import UserFilter
 from rencai.accounts.forms import UserCreateForm, UserProfileForm, UserRoleForm
 from rencai.accounts.imports import UserSchema
 from rencai.accounts.models import User
-from rencai.core import audit
-from rencai.core.models import AuditAction
 from rencai.core.objects import ObjectConfig, Policy, register
 from rencai.core.roles import ACCOUNT_ADMINS, BUSINESS_ROLES, SYSADMIN_ONLY, Role, role_of
 
@@ -52,9 +51,7 @@ class UserObjects(ObjectConfig):
             form.fields["organization"].queryset = Organization.objects.visible_to(user)
 
     def before_save(self, instance, user, creating: bool) -> None:
-        if not creating and "role" in getattr(instance, "_audit_snapshot", {}):
-            old_role = instance._audit_snapshot["role"]
-            if old_role != instance.role:
-                audit.record(
-                    AuditAction.PERMISSION, obj=instance, changes={"role": [old_role, instance.role]}, user=user
-                )
+        services.before_user_save(instance, user, creating)
+
+    def after_save(self, instance, user, creating: bool):
+        return services.after_user_save(instance, user, creating)

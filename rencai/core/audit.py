@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC
 from decimal import Decimal
@@ -102,6 +103,7 @@ def record(
         )
         entry.hash = compute_hash(entry.prev_hash, entry)
         entry.save(force_insert=True)
+        _maybe_checkpoint(last_seq, entry.seq)
     return entry
 
 
@@ -159,6 +161,7 @@ def record_many(action: str, objects: Sequence[models.Model], changes: Sequence[
             values[11] = changes_field.get_db_prep_save(change, connection)
             rows.append(values)
         insert_rows(AuditEntry, _BULK_COLUMNS, rows)
+        _maybe_checkpoint(seq - len(rows), seq)
     return len(rows)
 
 
@@ -256,3 +259,216 @@ def connect_signals() -> None:
     auth_signals.user_logged_in.connect(_on_login, dispatch_uid="rencai_audit_login")
     auth_signals.user_logged_out.connect(_on_logout, dispatch_uid="rencai_audit_logout")
     auth_signals.user_login_failed.connect(_on_login_failed, dispatch_uid="rencai_audit_login_failed")
+
+
+# --- The chain head, anchored outside the table -------------------------------------------
+#
+# The table's own triggers and the application's database role keep rows from being
+# changed, deleted or truncated; what a table owner (or a restored dump) can still do is
+# shorten or replace the whole chain, which a hash chain alone does not reveal. So the
+# head (sequence number and hash) is written, signed with an HMAC, to a file outside the
+# database — periodically by the application and by ``manage.py audit_checkpoint`` from
+# cron — and ``verify_audit`` fails when the table no longer holds the last anchored head.
+
+CHECKPOINT_FILE = "checkpoints.jsonl"
+
+
+def checkpoint_dir():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.RENCAI_AUDIT_CHECKPOINT_DIR)
+
+
+def _database_label() -> str:
+    settings_dict = connection.settings_dict
+    return f"{connection.vendor}:{settings_dict.get('HOST') or ''}:{settings_dict.get('NAME')}"
+
+
+def _mac(payload: dict) -> str:
+    import hmac
+
+    from django.conf import settings
+
+    key = (settings.RENCAI_AUDIT_KEY or settings.SECRET_KEY).encode()
+    message = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return hmac.new(key, b"rencai.audit.checkpoint\x00" + message, hashlib.sha256).hexdigest()
+
+
+def chain_head() -> tuple[int, str]:
+    last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
+    return (last.seq, last.hash) if last else (0, GENESIS_HASH)
+
+
+def write_checkpoint() -> dict:
+    """Append the current head, signed, to the checkpoint file; returns the checkpoint."""
+    import os
+
+    seq, head = chain_head()
+    payload = {"db": _database_label(), "seq": seq, "hash": head, "at": timezone.now().isoformat()}
+    line = json.dumps({**payload, "mac": _mac(payload)}, ensure_ascii=False)
+    directory = checkpoint_dir()
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = directory / CHECKPOINT_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, (line + "\n").encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return payload
+
+
+class CheckpointError(Exception):
+    """The checkpoint file itself was tampered with."""
+
+
+def last_checkpoint() -> dict | None:
+    """The newest signed checkpoint of this database (the highest sequence number), or
+    None; CheckpointError when a line's signature does not match."""
+    path = checkpoint_dir() / CHECKPOINT_FILE
+    if not path.exists():
+        return None
+    label = _database_label()
+    best = None
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            found = json.loads(raw)
+            mac = found.pop("mac")
+        except (ValueError, KeyError) as exc:
+            raise CheckpointError(f"检查点文件第 {number} 行格式错误（文件被修改）") from exc
+        import hmac
+
+        if not hmac.compare_digest(mac, _mac(found)):
+            raise CheckpointError(f"检查点文件第 {number} 行签名不符（文件被修改或密钥不同）")
+        if found.get("db") == label and (best is None or found["seq"] >= best["seq"]):
+            best = found
+    return best
+
+
+def verify_against_checkpoint() -> tuple[dict | None, str]:
+    """Compare the table with the last checkpoint: (checkpoint, problem or "")."""
+    try:
+        checkpoint = last_checkpoint()
+    except CheckpointError as exc:
+        return None, str(exc)
+    if checkpoint is None:
+        return None, ""
+    anchored = AuditEntry.objects.filter(seq=checkpoint["seq"]).only("hash").first()
+    if checkpoint["seq"] > 0 and anchored is None:
+        count = AuditEntry.objects.count()
+        return checkpoint, (
+            f"审计日志比检查点短：{checkpoint['at']} 的检查点记录到第 {checkpoint['seq']} 条，"
+            f"表中现只有 {count} 条（记录被清空或删除）"
+        )
+    if anchored is not None and anchored.hash != checkpoint["hash"]:
+        return checkpoint, f"第 {checkpoint['seq']} 条记录的哈希与 {checkpoint['at']} 的检查点不符（审计链被替换）"
+    return checkpoint, ""
+
+
+def verify_all() -> tuple[int, int | None, str, dict | None]:
+    """The chain and its anchor: (entries checked, seq of the first bad entry or None,
+    reason, the checkpoint compared with). A reason with no bad seq is an anchor failure."""
+    checked, bad, reason = verify_chain(AuditEntry.objects.order_by("seq").iterator(chunk_size=2000))
+    if bad is not None:
+        return checked, bad.seq, reason, None
+    checkpoint, problem = verify_against_checkpoint()
+    return checked, None, problem, checkpoint
+
+
+def _maybe_checkpoint(before: int, after: int) -> None:
+    """Anchor the head every RENCAI_AUDIT_CHECKPOINT_EVERY entries, once committed."""
+    from django.conf import settings
+
+    every = settings.RENCAI_AUDIT_CHECKPOINT_EVERY
+    if every and before // every != after // every:
+        transaction.on_commit(_checkpoint_quietly)
+
+
+def _checkpoint_quietly() -> None:
+    import logging
+
+    try:
+        write_checkpoint()
+    except OSError:
+        logging.getLogger(__name__).exception("audit checkpoint could not be written")
+
+
+def daily_digest(day) -> str:
+    """A printable page for the auditor: the day's entries by action, the head at the end
+    of the day and a signature over both, to be printed, signed and filed."""
+    from datetime import datetime, time, timedelta
+
+    from django.db.models import Count, Max, Min
+
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), tz)
+    end = start + timedelta(days=1)
+    today = AuditEntry.objects.filter(created_at__gte=start, created_at__lt=end)
+    span = today.aggregate(first=Min("seq"), last=Max("seq"), n=Count("id"))
+    by_action = list(today.values("action").annotate(n=Count("id")).order_by("action"))
+    head = AuditEntry.objects.filter(created_at__lt=end).order_by("-seq").only("seq", "hash").first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    payload = {
+        "db": _database_label(),
+        "day": day.isoformat(),
+        "entries": span["n"],
+        "first": span["first"],
+        "last": span["last"],
+        "head_seq": head_seq,
+        "head_hash": head_hash,
+    }
+    labels = dict(AuditAction.choices)
+    lines = [
+        "金融人才工作平台 · 审计日志每日摘要",
+        f"日期：{day.isoformat()}（{tz}）",
+        f"数据库：{payload['db']}",
+        f"当日记录：{span['n']} 条" + (f"（第 {span['first']} 至第 {span['last']} 条）" if span["n"] else ""),
+    ]
+    lines += [f"  {labels.get(row['action'], row['action'])}：{row['n']} 条" for row in by_action]
+    lines += [
+        f"日终链头：第 {head_seq} 条",
+        f"链头哈希：{head_hash[:32]}",
+        f"          {head_hash[32:]}",
+        f"摘要签名：{_mac(payload)}",
+        "",
+        "核对方法：次日起任何一天运行 manage.py verify_audit，并用 manage.py audit_digest --check "
+        "核对本页的日期、链头与签名。",
+        "",
+        "安全审计员（签字）：________________    日期：____________",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def check_digest(day, head_seq: int, head_hash: str) -> str:
+    """Compare a printed digest's head with the table: "" when it still holds."""
+    found = AuditEntry.objects.filter(seq=head_seq).only("hash").first()
+    if head_seq and found is None:
+        return f"表中已没有第 {head_seq} 条记录（{day} 的日终链头）：审计日志被清空或删除"
+    if found is not None and found.hash != head_hash:
+        return f"第 {head_seq} 条记录的哈希与 {day} 的摘要不符：审计链被替换"
+    return ""
+
+
+# --- Personal data in what is recorded ----------------------------------------------------
+
+_FULL_ID_NUMBER = re.compile(r"(?<![\dXx])(\d{17}[\dXx]|\d{15})(?![\dXx])")
+_FULL_MOBILE = re.compile(r"(?<!\d)((?:\+?86)?1\d{10})(?!\d)")
+
+
+def redact(text: str) -> str:
+    """``text`` with every full ID or mobile number in it masked (a search typed into a
+    list's box, kept with an export's filters)."""
+    from rencai.core.chinese import to_halfwidth
+
+    text = to_halfwidth(str(text))
+    text = _FULL_ID_NUMBER.sub(lambda m: mask(m.group(1), "id_number"), text)
+    return _FULL_MOBILE.sub(lambda m: mask(m.group(1), "mobile"), text)
+
+
+def redact_query(query) -> dict:
+    """A request's query parameters, as recorded: personal numbers masked."""
+    return {str(key): redact(value) for key, value in query.items()}

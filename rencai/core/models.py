@@ -225,7 +225,7 @@ class ImportJob(models.Model):
     file_name = models.CharField(_("文件名"), max_length=200)
     file_sha256 = models.CharField(_("文件摘要"), max_length=64, db_index=True)
     file_size = models.PositiveBigIntegerField(_("文件大小"), default=0)
-    all_or_nothing = models.BooleanField(_("有错误行则全部不导入"), default=False)
+    all_or_nothing = models.BooleanField(_("有错误行则全部不导入"), default=True)
     status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     progress_done = models.PositiveIntegerField(_("已处理行数"), default=0)
     progress_total = models.PositiveIntegerField(_("总行数"), default=0)

@@ -98,8 +98,8 @@ class AuditVerifyView(AuditorOnlyMixin, TemplateView):
     template_name = "core/audit_verify.html"
 
     def get_context_data(self, **kwargs):
-        checked, bad, reason = audit.verify_chain(AuditEntry.objects.order_by("seq").iterator(chunk_size=2000))
-        return {"checked": checked, "bad": bad, "reason": reason}
+        checked, bad_seq, reason, checkpoint = audit.verify_all()
+        return {"checked": checked, "bad_seq": bad_seq, "reason": reason, "checkpoint": checkpoint}
 
 
 @todo_provider

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from rencai.core.roles import Role, role_of
+from rencai.core.roles import CITYWIDE_READERS, Role, role_of
 from rencai.dashboards.data import Scope
 from rencai.dashboards.figures import Figure, Period, list_count
 from rencai.dashboards.models import Target
@@ -40,6 +40,28 @@ def entries(kind: str):
 
 
 def build(user, period: Period) -> LeaderData:
+    """The leader view's figures; in production kept for RENCAI_LEADER_CACHE_SECONDS per
+    role, year and (below city level) organisation — every leader sees the same page, and
+    it takes a few dozen counts to build."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    seconds = getattr(settings, "RENCAI_LEADER_CACHE_SECONDS", 0)
+    role = role_of(user)
+    if not seconds or role is None:
+        return _build(user, period)
+    where = "city" if role in CITYWIDE_READERS else str(getattr(user, "organization_id", ""))
+    key = f"rencai:leader:{role}:{where}:{period.year}"
+    data = cache.get(key)
+    if data is None:
+        data = _build(user, period)
+        data.scope = Scope(user=None, period=period, organization=data.scope.organization)
+        cache.set(key, data, seconds)
+    data.scope = Scope(user=user, period=period, organization=data.scope.organization)
+    return data
+
+
+def _build(user, period: Period) -> LeaderData:
     scope = Scope(user=user, period=period)
     data = LeaderData(
         period=period, scope=scope, categories=entries(DictionaryKind.CATEGORY), tiers=entries(DictionaryKind.TIER)

@@ -1,5 +1,5 @@
 """One real browser walk: log in, list institutions, filter, create one, find it in the
-audit viewer as the security auditor (after enrolling a real TOTP second factor)."""
+audit viewer as the security auditor (after enrolling a real TOTP second factor with a one-time enrolment code)."""
 
 import base64
 import os
@@ -10,6 +10,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import sync_playwright
 
+from rencai.accounts.services import issue_enrolment_code
 from rencai.conftest import PASSWORD, make_user
 from rencai.core.roles import Role
 from rencai.orgs.models import Organization
@@ -52,7 +53,8 @@ def test_office_creates_institution_and_auditor_sees_it(transactional_db, live_s
     Organization.objects.create(name="浏览器测试证券公司", kind="securities")
     Organization.objects.create(name="浏览器测试保险公司", kind="insurance")
     make_user("office_b", Role.OFFICE, office_org)
-    make_user("auditor_b", Role.AUDITOR, office_org)
+    auditor_user = make_user("auditor_b", Role.AUDITOR, office_org)
+    code = issue_enrolment_code(auditor_user)
     SCREENSHOTS.mkdir(exist_ok=True)
     base = live_server.url
 
@@ -80,6 +82,8 @@ def test_office_creates_institution_and_auditor_sees_it(transactional_db, live_s
 
     auditor = browser.new_page(locale="zh-CN")
     _log_in(auditor, base, "auditor_b")
+    auditor.fill("#id_code", code)
+    auditor.click("form button[type=submit]")
     secret = auditor.locator("#otp-secret").inner_text()
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     auditor.fill("#id_token", f"{TOTP(key).token():06d}")

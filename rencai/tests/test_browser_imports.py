@@ -1,5 +1,5 @@
 """A liaison uploads their institution's messy roster in a real browser, sees the preview
-with errors by row, commits the good rows and downloads the copy with the errors marked."""
+with errors by row, commits the good rows when the importer chooses to leave the bad ones out and downloads the copy with the errors marked."""
 
 import openpyxl
 from playwright.sync_api import expect
@@ -52,7 +52,9 @@ def test_liaison_imports_a_messy_roster(transactional_db, live_server, browser, 
     assert "校验位" in sheet.cell(row=6, column=error_column).value
     assert not sheet.cell(row=4, column=error_column).value
 
-    page.click("#commit-button")
+    expect(page.locator("#all-or-nothing-note")).to_contain_text("默认整份文件不导入")
+    expect(page.locator("#commit-valid-button")).to_contain_text("略过 2 行")
+    page.click("#commit-valid-button")
     expect(page.locator("#job-status")).to_have_text("已导入")
     expect(page.locator("#job-message")).to_contain_text("新增 2 条")
     page.screenshot(path=str(SCREENSHOTS / "import-done.png"), full_page=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from rencai.core.errors import Refused
 from rencai.core.roles import Role, role_of
+from rencai.core.uploads import sniff_video
 from rencai.talents.models import Talent
 from rencai.training.models import (
     HOLDING,
@@ -240,17 +241,13 @@ def finish_class(klass: TrainingClass, on=None) -> int:
 
 
 def check_video(upload) -> str:
-    """mp4 (an ``ftyp`` box) or WebM (EBML), judged by content, within the size limit."""
+    """mp4 or WebM, judged by the container's structure (rencai.core.uploads), within the size limit."""
     limit = settings.RENCAI_VIDEO_MAX_BYTES
     if upload.size > limit:
         raise Refused(_("视频文件超过%(mb)sMB，请压缩后再上传。") % {"mb": limit // (1024 * 1024)})
-    upload.seek(0)
-    head = upload.read(12)
-    upload.seek(0)
-    if len(head) >= 8 and head[4:8] == b"ftyp":
-        return "mp4"
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "webm"
+    kind = sniff_video(upload, upload.size)
+    if kind is not None:
+        return kind
     raise Refused(_("文件“%(name)s”不是视频（可上传 MP4 或 WebM）。") % {"name": upload.name})
 
 

@@ -17,7 +17,15 @@ class UploadSerializer(serializers.Serializer):
     object = serializers.CharField(help_text="对象，如 talents")
     file = serializers.FileField()
     organization = serializers.IntegerField(required=False, help_text="无“所在单位”列时数据所属机构的 ID")
-    all_or_nothing = serializers.BooleanField(required=False, default=False)
+    all_or_nothing = serializers.BooleanField(
+        required=False, default=True, help_text="默认 true：有错误行则整份文件不导入；只导入有效行在提交时选择"
+    )
+
+
+class CommitSerializer(serializers.Serializer):
+    valid_rows_only = serializers.BooleanField(
+        required=False, default=False, help_text="只导入有效行、略过有错误的行（须明确选择）"
+    )
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -105,6 +113,11 @@ class ImportCommitAPI(ImportAPIMixin, APIView):
         importable_config(job.object_slug, request.user)
         if job.status != ImportStatus.PREVIEW:
             return Response({"detail": "该导入不在待确认状态"}, status=status.HTTP_409_CONFLICT)
+        choice = CommitSerializer(data=request.data)
+        choice.is_valid(raise_exception=True)
+        valid_rows_only = choice.validated_data["valid_rows_only"] or not job.all_or_nothing
+        if refused := jobs.choose_valid_rows_only(job, valid_rows_only):
+            return Response({"detail": refused}, status=status.HTTP_409_CONFLICT)
         jobs.start(job, commit=True)
         job.refresh_from_db()
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -80,7 +80,7 @@ def mark_if_stale(job: ImportJob) -> ImportJob:
 # --- starting ------------------------------------------------------------------------
 
 
-def create_job(user, slug: str, upload: UploadedFile, organization=None, all_or_nothing: bool = False) -> ImportJob:
+def create_job(user, slug: str, upload: UploadedFile, organization=None, all_or_nothing: bool = True) -> ImportJob:
     """Store the upload and queue its check; refuses an oversized file or the same file
     while an earlier upload of it is still running."""
     if upload.size > settings.RENCAI_IMPORT_MAX_BYTES:
@@ -104,8 +104,30 @@ def create_job(user, slug: str, upload: UploadedFile, organization=None, all_or_
         file_size=upload.size,
         all_or_nothing=all_or_nothing,
     )
+    # A switch left by an earlier job of the same id (a database restored or recreated).
+    _state().delete_many([f"import:{job.pk}:cancel", f"import:{job.pk}:progress"])
     start(job, commit=False)
     return job
+
+
+def choose_valid_rows_only(job: ImportJob, valid_rows_only: bool) -> str | None:
+    """Before a commit: the whole file (the default), or — the importer's explicit choice —
+    only its valid rows. Returns why the commit cannot go ahead, or None."""
+    rejected = job.summary.get("rejected", 0)
+    if not job.summary.get("valid_rows"):
+        return "没有可导入的有效行。"
+    if valid_rows_only:
+        job.all_or_nothing = False
+        job.save(update_fields=["all_or_nothing"])
+        return None
+    if rejected:
+        return (
+            f"文件有 {rejected} 行错误，整份文件不能导入。请改正后重新上传，"
+            f"或明确选择只导入 {job.summary['valid_rows']} 行有效数据（略过 {rejected} 行）。"
+        )
+    job.all_or_nothing = True
+    job.save(update_fields=["all_or_nothing"])
+    return None
 
 
 def start(job: ImportJob, commit: bool) -> None:
@@ -185,7 +207,9 @@ def _record(job: ImportJob, report, commit: bool) -> None:
         return
     if not report.committed:
         _finish(
-            job, ImportStatus.FAILED, f"有 {report.rejected} 行错误，已按“有错误行则全部不导入”的选择，未写入任何数据。"
+            job,
+            ImportStatus.FAILED,
+            f"有 {report.rejected} 行错误，整份文件未导入（默认全部导入或全部不导入），未写入任何数据。",
         )
         return
     _finish(
@@ -208,4 +232,56 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
     job.status = status
     job.message = message
     job.finished_at = timezone.now() if status != ImportStatus.PREVIEW else None
+    if status != ImportStatus.PREVIEW:
+        remove_file(job)
     job.save()
+
+
+# --- the uploaded files ------------------------------------------------------------------
+
+
+def remove_file(job: ImportJob) -> None:
+    """Delete the uploaded file of a job that has ended (it holds personal data)."""
+    if job.file:
+        try:
+            job.file.delete(save=False)
+        except OSError:  # already gone
+            logger.warning("import job %s: file %s could not be removed", job.pk, job.file.name)
+        job.file = ""
+
+
+def purge_files(now=None) -> dict[str, int]:
+    """Expire previews left unconfirmed past the retention period, delete the files of
+    ended jobs, and delete files under ``imports/`` that no job names."""
+    import os
+    from datetime import timedelta
+    from pathlib import Path
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.RENCAI_IMPORT_RETENTION_HOURS)
+    expired = 0
+    for job in ImportJob.objects.filter(status=ImportStatus.PREVIEW, created_at__lt=cutoff):
+        _finish(job, ImportStatus.CANCELLED, "预览超过保留期限未确认，已过期；上传的文件已删除，数据库未作任何修改。")
+        expired += 1
+    removed = 0
+    for job in ImportJob.objects.exclude(file="").exclude(status__in=(ImportStatus.PREVIEW, *ImportJob.ACTIVE)):
+        remove_file(job)
+        job.save(update_fields=["file"])
+        removed += 1
+    orphans = 0
+    root = Path(settings.MEDIA_ROOT) / "imports"
+    if root.is_dir():
+        named = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
+        for path in root.rglob("*"):
+            if not path.is_file():
+                continue
+            name = path.relative_to(settings.MEDIA_ROOT).as_posix()
+            if name not in named and path.stat().st_mtime < cutoff.timestamp():
+                os.remove(path)
+                orphans += 1
+    return {"expired": expired, "removed": removed, "orphans": orphans}
+
+
+@task()
+def purge_import_files() -> dict[str, int]:
+    return purge_files()

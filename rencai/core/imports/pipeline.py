@@ -5,6 +5,10 @@ batch, the keys seen so far and the errors, so a 100,000-row file stays small in
 Preview and commit are the same pass: a preview writes nothing, a commit writes each
 batch's valid rows inside one transaction that covers the whole file (so a failure on
 row N, a cancel or a killed worker leaves the database as it was).
+
+A roster is a document: by default (``all_or_nothing=True``) a file with any bad row writes
+nothing. Committing only the valid rows is the importer's explicit choice, offered by the
+preview with the number of rows that will be left out.
 """
 
 from __future__ import annotations
@@ -194,7 +198,7 @@ class ImportRun:
         context: ImportContext,
         *,
         commit: bool = False,
-        all_or_nothing: bool = False,
+        all_or_nothing: bool = True,
         progress: Progress | None = None,
     ) -> None:
         self.schema = schema
@@ -445,7 +449,7 @@ def run_import(
     context: ImportContext,
     *,
     commit: bool = False,
-    all_or_nothing: bool = False,
+    all_or_nothing: bool = True,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Run the pipeline over ``source`` (a path or bytes), audited as ``context.user``;

@@ -43,7 +43,6 @@ class UploadForm(forms.Form):
         required=False,
         help_text="文件中没有“所在单位”列时，这些数据所属的机构；标题中写有“填报单位：……”时可不选",
     )
-    all_or_nothing = forms.BooleanField(label="有任何错误行则全部不导入", required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +86,6 @@ class ImportUploadView(LoginRequiredMixin, TemplateView):
                 self.config.slug,
                 form.cleaned_data["file"],
                 form.cleaned_data["organization"],
-                form.cleaned_data["all_or_nothing"],
             )
         except jobs.ImportRefused as exc:
             form.add_error("file", str(exc))
@@ -151,8 +149,8 @@ class ImportCommitView(LoginRequiredMixin, View):
         importable_config(job.object_slug, request.user)
         if job.status != ImportStatus.PREVIEW:
             messages.error(request, "该导入不在待确认状态，不能写入。")
-        elif not job.summary.get("valid_rows"):
-            messages.error(request, "没有可导入的有效行。")
+        elif refused := jobs.choose_valid_rows_only(job, request.POST.get("valid_rows_only") == "1"):
+            messages.error(request, refused)
         else:
             jobs.start(job, commit=True)
         return redirect("imports:job", pk=job.pk)

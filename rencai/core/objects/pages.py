@@ -130,7 +130,7 @@ class ObjectExportView(FilteredListMixin, View):
             AuditAction.EXPORT,
             object_type=self.config.model._meta.label_lower,
             object_repr=self.config.verbose_name_plural,
-            changes={"rows": export.rows, "filters": request.GET.dict(), "unmasked": unmasked},
+            changes={"rows": export.rows, "filters": audit.redact_query(request.GET), "unmasked": unmasked},
             request=request,
         )
         return xlsx_file_response(export, self.config.slug)

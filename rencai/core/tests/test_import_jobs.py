@@ -43,7 +43,13 @@ def test_liaison_uploads_previews_and_commits(tmp_path, users, client_for, dicts
     assert 'id="count-valid">2<' in page and 'id="count-rejected">1<' in page
     assert "外星人才" in page and ">5<" in page, "the bad row is named by its Excel row number"
     assert Talent.objects.count() == 0
-    client.post(reverse("imports:commit", kwargs={"pk": job.pk}))
+    # all or nothing by default: the whole file is refused, the preview offers the choice
+    assert "只导入 2 行有效数据（略过 1 行有错误的行）" in page and 'id="commit-button"' not in page
+    response = client.post(reverse("imports:commit", kwargs={"pk": job.pk}), follow=True)
+    assert "整份文件不能导入" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PREVIEW and Talent.objects.count() == 0
+    client.post(reverse("imports:commit", kwargs={"pk": job.pk}), {"valid_rows_only": "1"})
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE, job.message
     assert Talent.objects.filter(organization=bank).count() == 2
@@ -150,7 +156,12 @@ def test_api_upload_poll_report_and_commit(tmp_path, users, client_for, dicts, b
     assert status["status"] == "preview" and status["summary"]["valid_rows"] == 1
     report = client.get(f"/api/imports/{job_id}/report/").json()
     assert report["errors"][0]["code"] == "mobile_invalid" and report["errors"][0]["row"] == 5
-    committed = client.post(f"/api/imports/{job_id}/commit/")
+    whole = client.post(f"/api/imports/{job_id}/commit/")
+    assert whole.status_code == 409 and "整份文件不能导入" in whole.json()["detail"]
+    assert Talent.objects.count() == 0
+    committed = client.post(
+        f"/api/imports/{job_id}/commit/", {"valid_rows_only": True}, content_type="application/json"
+    )
     assert committed.status_code == 202 and committed.json()["status"] == "done"
     assert Talent.objects.count() == 1
     with roster_file(tmp_path, [good_row(7)], name="o.xlsx") as upload:

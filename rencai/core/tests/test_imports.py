@@ -185,13 +185,15 @@ def test_liaison_cannot_change_key_fields_or_touch_other_institutions(tmp_path, 
     assert Talent.objects.filter(name="张志刚", organization=bank).exists()
 
 
-def test_all_or_nothing_writes_nothing_when_a_row_is_bad(tmp_path, users, dicts, bank):
+def test_imports_are_all_or_nothing_by_default(tmp_path, users, dicts, bank):
+    """Issue 16, item 6: a file with a bad row writes nothing unless the importer chooses
+    to commit only the valid rows."""
     schema = TalentSchema()
     path = write_roster(tmp_path / "r.xlsx", [good_row(1), good_row(3, **{"人才类别": "外星人才"})])
-    report = run_import(schema, path, context_for(users["office"], None, schema), commit=True, all_or_nothing=True)
+    report = run_import(schema, path, context_for(users["office"], None, schema), commit=True)
     assert not report.committed and report.rejected == 1
     assert Talent.objects.count() == 0
-    partial = run_import(schema, path, context_for(users["office"], None, schema), commit=True)
+    partial = run_import(schema, path, context_for(users["office"], None, schema), commit=True, all_or_nothing=False)
     assert partial.committed and Talent.objects.count() == 1
 
 
@@ -247,6 +249,12 @@ def test_import_rows_command_prints_one_json_object(tmp_path, users, dicts, bank
     path = write_roster(tmp_path / "r.xlsx", rows, unit_column=False, title="花名册")
     out = StringIO()
     call_command("import_rows", "talents", path, "--org", bank.credit_code, "--commit", "--json", stdout=out)
+    whole = json.loads(out.getvalue())
+    assert whole["committed"] is False and whole["created"] == 0 and Talent.objects.count() == 0
+    out = StringIO()
+    call_command(
+        "import_rows", "talents", path, "--org", bank.credit_code, "--commit", "--valid-rows-only", "--json", stdout=out
+    )
     result = json.loads(out.getvalue())
     assert {k: result[k] for k in ("data_rows", "valid_rows", "created", "updated", "unchanged")} == {
         "data_rows": 2,
@@ -294,7 +302,7 @@ def test_organisations_import_with_their_parent_and_credit_code(tmp_path, users,
         ],
     )
     out = StringIO()
-    call_command("import_rows", "organizations", path, "--commit", "--json", stdout=out)
+    call_command("import_rows", "organizations", path, "--commit", "--valid-rows-only", "--json", stdout=out)
     result = json.loads(out.getvalue())
     assert result["created"] == 1 and [e["code"] for e in result["errors"]] == ["credit_code_invalid"]
     branch = Organization.objects.get(name="甲银行槐荫支行")

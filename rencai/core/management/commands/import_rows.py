@@ -43,7 +43,12 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="无“所在单位”列时数据所属机构：统一社会信用代码或 ID")
         parser.add_argument("--user", help="以该用户的身份和权限导入（默认：全市范围）")
         parser.add_argument("--commit", action="store_true", help="写入数据库（默认只预览）")
-        parser.add_argument("--all-or-nothing", action="store_true", help="有任何错误行则全部不写入")
+        parser.add_argument(
+            "--valid-rows-only",
+            action="store_true",
+            help="只写入有效行、略过有错误的行（默认：有任何错误行则整份文件不写入）",
+        )
+        parser.add_argument("--all-or-nothing", action="store_true", help="（默认行为，保留以兼容旧脚本）")
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,7 +65,7 @@ class Command(BaseCommand):
                 options["file"],
                 context,
                 commit=options["commit"],
-                all_or_nothing=options["all_or_nothing"],
+                all_or_nothing=not options["valid_rows_only"],
             )
         except ImportFileError as exc:
             if options["json"]:
@@ -70,7 +75,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report.summary(), ensure_ascii=False))
             return
-        self._print(report)
+        self._print(report, options["commit"])
 
     def _user(self, username: str | None) -> User | CommandLineUser:
         if not username:
@@ -95,7 +100,7 @@ class Command(BaseCommand):
             raise CommandError(f"没有统一社会信用代码或 ID 为“{value}”的机构")
         return found
 
-    def _print(self, report: ImportReport) -> None:
+    def _print(self, report: ImportReport, commit: bool) -> None:
         summary = report.summary()
         self.stdout.write(
             "读取 {data_rows} 行，有效 {valid_rows} 行：新增 {created}，修改 {updated}，未变 {unchanged}，"
@@ -105,4 +110,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  第 {error.row} 行 [{error.column}] {error.message}（{error.code}）")
         if len(report.errors) > 200:
             self.stdout.write(f"  …… 共 {len(report.errors)} 处错误")
-        self.stdout.write("已写入数据库。" if report.committed else "未写入数据库（加 --commit 写入）。")
+        if report.committed:
+            self.stdout.write("已写入数据库。")
+        elif commit and report.rejected:
+            self.stdout.write(
+                f"有 {report.rejected} 行错误，整份文件未写入数据库（加 --valid-rows-only 只写入 {report.valid_rows} 行有效数据）。"
+            )
+        else:
+            self.stdout.write("未写入数据库（加 --commit 写入）。")
