@@ -1,6 +1,7 @@
 """Demo users, one or more for every role."""
 
 from rencai.accounts.models import User
+from rencai.core.roles import Role
 from rencai.orgs.demo import OFFICE
 from rencai.orgs.models import Organization
 
@@ -49,7 +50,7 @@ def load(stdout) -> None:
     stdout.write("")
     stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, full_name, role, org_name, *_ in USERS:
-        label = dict(User._meta.get_field("role").choices)[role]
+        label = dict(Role.choices)[role]  # the choices of User.role
         stdout.write(f"  {username:<16} {full_name:<6} {label:<8} {org_name}")
     codes = _enrolment_codes()
     if codes:

@@ -1,5 +1,7 @@
 """Users, each acting for one organisation in one role."""
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,7 +21,8 @@ class UserQuerySet(ScopedQuerySet):
         return self.filter(mobile_bidx=blind_index(validate_mobile(number)))
 
 
-class RencaiUserManager(UserManager.from_queryset(UserQuerySet)):
+# The plugin builds managers only from Manager/BaseManager.from_queryset, not from the generic UserManager.
+class RencaiUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     pass
 
 
@@ -34,10 +37,12 @@ class User(AbstractUser, ScopedModel):
     id_number = EncryptedField(_("身份证号码"), kind="id_number", blank=True)
     id_number_bidx = BlindIndexField(source="id_number")
 
-    objects = RencaiUserManager()
+    objects: ClassVar[RencaiUserManager] = RencaiUserManager()
     scope_path = "organization__path"
     audit_exclude = ("version", "created_at", "updated_at", "last_login")
     audit_secret = ("password",)
+    # Set by accounts.services while a role change awaits confirmation (not a field).
+    _requested_role: str
     REQUIRED_FIELDS = ["email"]
 
     class Meta:

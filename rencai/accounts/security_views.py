@@ -172,8 +172,8 @@ class RoleChangeDecideView(RoleRequiredMixin, View):
 def pending_role_changes(user) -> list[Todo]:
     if getattr(user, "role", None) not in services.CONFIRMERS:
         return []
-    count = RoleChange.objects.filter(state=RoleChangeState.PENDING).exclude(requested_by=user).exclude(user=user)
-    count = count.count()
+    pending = RoleChange.objects.filter(state=RoleChangeState.PENDING).exclude(requested_by=user).exclude(user=user)
+    count = pending.count()
     return (
         [Todo(_("%(count)s 项角色变更待您确认") % {"count": count}, "/accounts/role-changes/", count)] if count else []
     )

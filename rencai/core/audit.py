@@ -3,13 +3,17 @@
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
-from datetime import UTC
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date
 from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from django.contrib.auth import signals as auth_signals
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
 from django.utils import timezone
 
 from rencai.core.context import Actor, actor_from
@@ -20,20 +24,21 @@ GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 7_262_736_169  # advisory lock id for appending to the chain on PostgreSQL
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> str:
     if isinstance(value, Decimal):
         return str(value)
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     return str(value)
 
 
-def canonical_changes(changes: dict) -> dict:
+def canonical_changes(changes: dict[str, Any]) -> dict[str, Any]:
     """The JSON form that the database will give back, so the hash survives a round trip."""
-    return json.loads(json.dumps(changes, default=_jsonable, ensure_ascii=False))
+    canonical: dict[str, Any] = json.loads(json.dumps(changes, default=_jsonable, ensure_ascii=False))
+    return canonical
 
 
-def entry_content(entry: AuditEntry) -> str:
+def entry_content(entry: AuditEntry | SimpleNamespace) -> str:
     created = entry.created_at.astimezone(UTC).isoformat(timespec="microseconds")
     content = {
         "seq": entry.seq,
@@ -52,7 +57,7 @@ def entry_content(entry: AuditEntry) -> str:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def compute_hash(prev_hash: str, entry: AuditEntry) -> str:
+def compute_hash(prev_hash: str, entry: AuditEntry | SimpleNamespace) -> str:
     return hashlib.sha256((prev_hash + entry_content(entry)).encode()).hexdigest()
 
 
@@ -73,10 +78,10 @@ def record(
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
     actor: Actor | None = None,
-    request=None,
-    user=None,
+    request: HttpRequest | None = None,
+    user: Any = None,
 ) -> AuditEntry:
     """Append one entry to the chain."""
     actor = actor or actor_from(request, user)
@@ -125,18 +130,18 @@ _BULK_COLUMNS = (
 )
 
 
-def record_many(action: str, objects: Sequence[models.Model], changes: Sequence[dict], *, actor: Actor) -> int:
+def record_many(
+    action: str, objects: Sequence[models.Model], changes: Sequence[dict[str, Any]], *, actor: Actor
+) -> int:
     """Append one entry per object in one go (an import of 100,000 rows): the same chain,
     locked once, written in bulk. ``changes`` must hold JSON values only."""
     if not objects:
         return 0
-    from types import SimpleNamespace
-
     from rencai.core.imports.writing import insert_rows
 
     now = timezone.now()
     changes_field = AuditEntry._meta.get_field("changes")
-    rows = []
+    rows: list[list[Any]] = []
     with transaction.atomic():
         seq, prev_hash = _lock_chain_tail()
         for obj, change in zip(objects, changes, strict=True):
@@ -186,11 +191,11 @@ def verify_chain(entries: Iterable[AuditEntry]) -> tuple[int, AuditEntry | None,
 # --- Automatic audit of model changes -------------------------------------------------
 
 
-def field_values(instance: models.Model) -> dict:
+def field_values(instance: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
-def _display(instance: models.Model, attname: str, value):
+def _display(instance: models.Model, attname: str, value: Any) -> Any:
     field = instance._meta.get_field(attname[:-3] if attname.endswith("_id") else attname)
     if isinstance(field, EncryptedField):
         return mask(value or "", field.kind)
@@ -199,11 +204,11 @@ def _display(instance: models.Model, attname: str, value):
     return value
 
 
-def diff(instance: TrackedModel, before: dict | None) -> dict:
+def diff(instance: models.Model, before: dict[str, Any] | None) -> dict[str, Any]:
     after = field_values(instance)
     excluded = set(getattr(instance, "audit_exclude", ()))
     excluded |= {f"{name}_id" for name in excluded}
-    changes = {}
+    changes: dict[str, list[Any]] = {}
     for attname, new in after.items():
         if attname in excluded or attname.endswith("_bidx"):
             continue
@@ -216,7 +221,9 @@ def diff(instance: TrackedModel, before: dict | None) -> dict:
     return changes
 
 
-def _on_save(sender, instance, created, raw=False, **kwargs):
+def _on_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if raw or not isinstance(instance, TrackedModel):
         return
     before = None if created else getattr(instance, "_audit_snapshot", {})
@@ -227,22 +234,24 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
     record(AuditAction.CREATE if created else AuditAction.UPDATE, obj=instance, changes=changes)
 
 
-def _on_delete(sender, instance, **kwargs):
+def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if not isinstance(instance, TrackedModel):
         return
     record(AuditAction.DELETE, obj=instance, changes=diff(instance, None))
 
 
-def _on_login(sender, request, user, **kwargs):
+def _on_login(sender: type[models.Model], request: HttpRequest, user: models.Model, **kwargs: Any) -> None:
     record(AuditAction.LOGIN, obj=user, request=request, user=user)
 
 
-def _on_logout(sender, request, user, **kwargs):
+def _on_logout(sender: type[models.Model], request: HttpRequest, user: models.Model | None, **kwargs: Any) -> None:
     if user is not None:
         record(AuditAction.LOGOUT, obj=user, request=request, user=user)
 
 
-def _on_login_failed(sender, credentials, request=None, **kwargs):
+def _on_login_failed(
+    sender: str, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))[:150]
     record(
         AuditAction.LOGIN_FAILED,
@@ -273,9 +282,7 @@ def connect_signals() -> None:
 CHECKPOINT_FILE = "checkpoints.jsonl"
 
 
-def checkpoint_dir():
-    from pathlib import Path
-
+def checkpoint_dir() -> Path:
     from django.conf import settings
 
     return Path(settings.RENCAI_AUDIT_CHECKPOINT_DIR)
@@ -286,7 +293,7 @@ def _database_label() -> str:
     return f"{connection.vendor}:{settings_dict.get('HOST') or ''}:{settings_dict.get('NAME')}"
 
 
-def _mac(payload: dict) -> str:
+def _mac(payload: dict[str, Any]) -> str:
     import hmac
 
     from django.conf import settings
@@ -301,7 +308,7 @@ def chain_head() -> tuple[int, str]:
     return (last.seq, last.hash) if last else (0, GENESIS_HASH)
 
 
-def write_checkpoint() -> dict:
+def write_checkpoint() -> dict[str, Any]:
     """Append the current head, signed, to the checkpoint file; returns the checkpoint."""
     import os
 
@@ -324,14 +331,14 @@ class CheckpointError(Exception):
     """The checkpoint file itself was tampered with."""
 
 
-def last_checkpoint() -> dict | None:
+def last_checkpoint() -> dict[str, Any] | None:
     """The newest signed checkpoint of this database (the highest sequence number), or
     None; CheckpointError when a line's signature does not match."""
     path = checkpoint_dir() / CHECKPOINT_FILE
     if not path.exists():
         return None
     label = _database_label()
-    best = None
+    best: dict[str, Any] | None = None
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not raw.strip():
             continue
@@ -349,7 +356,7 @@ def last_checkpoint() -> dict | None:
     return best
 
 
-def verify_against_checkpoint() -> tuple[dict | None, str]:
+def verify_against_checkpoint() -> tuple[dict[str, Any] | None, str]:
     """Compare the table with the last checkpoint: (checkpoint, problem or "")."""
     try:
         checkpoint = last_checkpoint()
@@ -369,7 +376,7 @@ def verify_against_checkpoint() -> tuple[dict | None, str]:
     return checkpoint, ""
 
 
-def verify_all() -> tuple[int, int | None, str, dict | None]:
+def verify_all() -> tuple[int, int | None, str, dict[str, Any] | None]:
     """The chain and its anchor: (entries checked, seq of the first bad entry or None,
     reason, the checkpoint compared with). A reason with no bad seq is an anchor failure."""
     checked, bad, reason = verify_chain(AuditEntry.objects.order_by("seq").iterator(chunk_size=2000))
@@ -397,7 +404,7 @@ def _checkpoint_quietly() -> None:
         logging.getLogger(__name__).exception("audit checkpoint could not be written")
 
 
-def daily_digest(day) -> str:
+def daily_digest(day: date) -> str:
     """A printable page for the auditor: the day's entries by action, the head at the end
     of the day and a signature over both, to be printed, signed and filed."""
     from datetime import datetime, time, timedelta
@@ -443,7 +450,7 @@ def daily_digest(day) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_digest(day, head_seq: int, head_hash: str) -> str:
+def check_digest(day: date, head_seq: int, head_hash: str) -> str:
     """Compare a printed digest's head with the table: "" when it still holds."""
     found = AuditEntry.objects.filter(seq=head_seq).only("hash").first()
     if head_seq and found is None:
@@ -469,6 +476,6 @@ def redact(text: str) -> str:
     return _FULL_MOBILE.sub(lambda m: mask(m.group(1), "mobile"), text)
 
 
-def redact_query(query) -> dict:
+def redact_query(query: Mapping[str, str]) -> dict[str, str]:
     """A request's query parameters, as recorded: personal numbers masked."""
     return {str(key): redact(value) for key, value in query.items()}

@@ -42,3 +42,16 @@ def yes_no_filter(label: StrOrPromise, **kwargs: Any) -> django_filters.BooleanF
     """A yes/no filter whose empty choice reads 全部 (all) rather than 未知 (unknown)."""
     choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
     return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=choices), **kwargs)
+
+
+# Untyped django-filter again (see AuditEntryFilter).
+class YearFilter(django_filters.NumberFilter):  # type: ignore[misc, unused-ignore]
+    """A calendar year (1900–2100): a fraction or an absurd year is a form error, not a
+    query the database cannot answer."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)

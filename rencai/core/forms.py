@@ -1,11 +1,15 @@
+from typing import TypeVar
+
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
 from rencai.core.errors import Refused
 
+FormT = TypeVar("FormT", bound=forms.BaseForm)
 
-def bootstrapify(form: forms.BaseForm) -> forms.BaseForm:
+
+def bootstrapify(form: FormT) -> FormT:
     """Give every widget Bootstrap's class so that generic templates stay plain."""
     for field in form.fields.values():
         widget = field.widget

@@ -1,5 +1,8 @@
 """Base models every app builds on, and the append-only audit log."""
 
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from rencai.core.roles import BUSINESS_ROLES, BUSINESS_WRITERS, CITYWIDE_READERS, Role, role_of
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-class ScopedQuerySet(models.QuerySet):
+
+class ScopedQuerySet(models.QuerySet[Any]):
     """The one place where a user's scope is decided.
 
     A model says how it is owned through ``scope_path`` (the lookup to the owning
@@ -16,31 +22,40 @@ class ScopedQuerySet(models.QuerySet):
     ``reviewer_scope`` / ``talent_scope`` give (nothing unless a model says otherwise).
     """
 
-    def visible_to(self, user) -> "ScopedQuerySet":
+    def _model(self) -> "type[ScopedModel]":
+        model: type[ScopedModel] = self.model
+        return model
+
+    # A model's scopes narrow the queryset they are given (filter, none), so its class
+    # (an app's subclass of ScopedQuerySet) is kept: hence ``Self`` and the casts.
+
+    def visible_to(self, user: object) -> Self:
         role = role_of(user)
+        model = self._model()
         if role in CITYWIDE_READERS:
             return self.all()
-        if self.model.shared and role in BUSINESS_ROLES:
+        if model.shared and role in BUSINESS_ROLES:
             return self.all()
         if role == Role.LIAISON:
             return self._within_organization_of(user)
         if role == Role.REVIEWER:
-            return self.model.reviewer_scope(self, user)
+            return cast(Self, model.reviewer_scope(self, user))
         if role == Role.TALENT:
-            return self.model.talent_scope(self, user)
-        return self.model.admin_scope(self, user)
+            return cast(Self, model.talent_scope(self, user))
+        return cast(Self, model.admin_scope(self, user))
 
-    def editable_by(self, user) -> "ScopedQuerySet":
+    def editable_by(self, user: object) -> Self:
         role = role_of(user)
-        if self.model.shared:
+        model = self._model()
+        if model.shared:
             return self.all() if role == Role.OFFICE else self.none()
         if role == Role.TALENT:
-            return self.model.talent_scope(self, user, editing=True)
+            return cast(Self, model.talent_scope(self, user, editing=True))
         if role not in BUSINESS_WRITERS:
-            return self.model.admin_scope(self, user, editing=True)
+            return cast(Self, model.admin_scope(self, user, editing=True))
         return self.visible_to(user)
 
-    def _within_organization_of(self, user) -> "ScopedQuerySet":
+    def _within_organization_of(self, user: object) -> Self:
         organization = getattr(user, "organization", None)
         if organization is None:
             return self.none()
@@ -56,12 +71,14 @@ class TrackedModel(models.Model):
 
     #: Fields left out of the audit diff (noise or secrets).
     audit_exclude: tuple[str, ...] = ("version", "created_at", "updated_at")
+    #: The field values as loaded from the database (set by ``from_db``).
+    _audit_snapshot: dict[str, Any]
 
     class Meta:
         abstract = True
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
         instance = super().from_db(db, field_names, values)
         instance._audit_snapshot = dict(zip(field_names, values, strict=True))
         return instance
@@ -80,16 +97,16 @@ class ScopedModel(TrackedModel):
         abstract = True
 
     @classmethod
-    def reviewer_scope(cls, queryset, user):
+    def reviewer_scope(cls, queryset: ScopedQuerySet, user: object) -> ScopedQuerySet:
         return queryset.none()
 
     @classmethod
-    def talent_scope(cls, queryset, user, editing: bool = False):
+    def talent_scope(cls, queryset: ScopedQuerySet, user: object, editing: bool = False) -> ScopedQuerySet:
         """What a talent sees (and, with ``editing``, may change): nothing unless a model says."""
         return queryset.none()
 
     @classmethod
-    def admin_scope(cls, queryset, user, editing: bool = False):
+    def admin_scope(cls, queryset: ScopedQuerySet, user: object, editing: bool = False) -> ScopedQuerySet:
         """三员分立: administrators see no business data."""
         return queryset.none()
 
@@ -114,7 +131,7 @@ class Edition(models.Model):
         "self", verbose_name=_("上一版本"), null=True, blank=True, on_delete=models.PROTECT, editable=False
     )
     #: The Chinese message that refuses an edit of a definition in use.
-    in_use_message = ""
+    in_use_message: "StrOrPromise" = ""
 
     class Meta:
         abstract = True
@@ -127,16 +144,21 @@ class Edition(models.Model):
             raise ValidationError(self.in_use_message)
 
 
-def next_edition(original: Edition, family: dict, parts: tuple[str, ...]) -> Edition:
+EditionT = TypeVar("EditionT", bound=Edition)
+
+
+def next_edition(original: EditionT, family: dict[str, Any], parts: tuple[str, ...]) -> EditionT:
     """A copy of ``original`` numbered after the latest edition of its ``family`` (the
     lookup that names all editions, e.g. ``{"code": "HR"}``), with copies of the records
     of each related manager in ``parts``."""
     model = type(original)
     latest = model._default_manager.filter(**family).order_by("-edition").first()
+    assert latest is not None  # ``original`` itself is in its family
     copy = model._default_manager.get(pk=original.pk)
-    copy.pk = copy.id = None
+    copy.pk = None  # the auto ``id`` of every concrete edition model
     copy._state.adding = True
-    copy.edition, copy.previous, copy.version = latest.edition + 1, original, 1
+    copy.edition, copy.previous = latest.edition + 1, original
+    cast(TrackedModel, copy).version = 1  # concrete editions are also TrackedModels
     copy.save()
     for name in parts:
         manager = getattr(original, name)

@@ -4,6 +4,7 @@ word for them: a renamed executable is not a PDF."""
 import hashlib
 import zipfile
 from dataclasses import dataclass
+from typing import IO
 
 from django.core.files.uploadedfile import UploadedFile
 
@@ -19,6 +20,8 @@ KIND_LABELS = {
     "png": "PNG图片",
 }
 DOCUMENT_KINDS = frozenset(KIND_LABELS)
+#: What the sniffers read: an upload or any binary file object.
+Readable = IO[bytes] | UploadedFile
 OOXML_PARTS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx"}
 
 
@@ -29,7 +32,7 @@ class CheckedUpload:
     sha256: str
 
 
-def sniff(head: bytes, file) -> str | None:
+def sniff(head: bytes, file: Readable) -> str | None:
     """The kind of file from its first bytes (and, for Office files, their zip directory)."""
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -52,17 +55,19 @@ def sniff(head: bytes, file) -> str | None:
 
 
 def check_upload(
-    upload: UploadedFile, allowed: frozenset = DOCUMENT_KINDS, max_bytes: int = 20 * 1024 * 1024
+    upload: UploadedFile, allowed: frozenset[str] = DOCUMENT_KINDS, max_bytes: int = 20 * 1024 * 1024
 ) -> CheckedUpload:
     """The upload's kind, size and digest, or Refused with a message in Chinese."""
-    if upload.size > max_bytes:
+    size = upload.size
+    assert size is not None  # Django sets the size of every uploaded file
+    if size > max_bytes:
         raise Refused(f"文件“{upload.name}”超过{max_bytes // (1024 * 1024)}MB，请压缩后再上传。")
-    if upload.size == 0:
+    if size == 0:
         raise Refused(f"文件“{upload.name}”是空文件。")
     upload.seek(0)
     head = upload.read(16)
     kind = sniff(head, upload)
-    if kind not in allowed:
+    if kind is None or kind not in allowed:
         accepted = "、".join(KIND_LABELS[k] for k in sorted(allowed))
         raise Refused(f"文件“{upload.name}”的内容不是可接受的格式（可上传：{accepted}）。")
     digest = hashlib.sha256()
@@ -70,7 +75,7 @@ def check_upload(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedUpload(kind=kind, size=upload.size, sha256=digest.hexdigest())
+    return CheckedUpload(kind=kind, size=size, sha256=digest.hexdigest())
 
 
 # --- video containers ----------------------------------------------------------------------
@@ -100,7 +105,7 @@ def _printable(four: bytes) -> bool:
     return len(four) == 4 and all(32 <= b < 127 for b in four)
 
 
-def _mp4_structure(file, size: int) -> bool:
+def _mp4_structure(file: Readable, size: int) -> bool:
     file.seek(0)
     offset, seen, boxes = 0, set(), 0
     while offset < size:
@@ -131,7 +136,7 @@ def _mp4_structure(file, size: int) -> bool:
     return b"moov" in seen and (b"mdat" in seen or b"moof" in seen)
 
 
-def _read_vint(file, is_id: bool) -> tuple[int | None, int]:
+def _read_vint(file: Readable, is_id: bool) -> tuple[int | None, int]:
     """An EBML variable-length integer: (value, bytes read); None for "unknown size"."""
     first = file.read(1)
     if not first:
@@ -157,7 +162,7 @@ def _read_vint(file, is_id: bool) -> tuple[int | None, int]:
     return value, length
 
 
-def _webm_structure(file, size: int) -> bool:
+def _webm_structure(file: Readable, size: int) -> bool:
     file.seek(0)
     try:
         element, _n = _read_vint(file, is_id=True)
@@ -209,7 +214,7 @@ def _webm_structure(file, size: int) -> bool:
         return False
 
 
-def sniff_video(file, size: int) -> str | None:
+def sniff_video(file: Readable, size: int) -> str | None:
     """ "mp4" or "webm" when ``file`` has that container's structure, else None."""
     try:
         file.seek(0)

@@ -1,11 +1,13 @@
 """Pages of the platform shell: home with to-dos, the audit viewer, planned mechanisms."""
 
 import json
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -23,7 +25,7 @@ from rencai.core.todos import Todo, todo_provider, todos_for
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "core/home.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {"todos": todos_for(self.request.user)}
 
 
@@ -32,7 +34,7 @@ class PlannedMechanismView(LoginRequiredMixin, TemplateView):
 
     template_name = "core/planned.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         names = dict(settings.RENCAI_NAV_PLANNED)
         key = self.kwargs["key"]
         if key not in names:
@@ -43,11 +45,14 @@ class PlannedMechanismView(LoginRequiredMixin, TemplateView):
 class AuditorOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
     """三员分立: only the security auditor reads the audit log."""
 
+    #: Set by ``View.setup`` (the mixin is always combined with a View).
+    request: HttpRequest
+
     def test_func(self) -> bool:
         return role_of(self.request.user) == Role.AUDITOR
 
 
-def _audit_rows(queryset):
+def _audit_rows(queryset: Iterable[AuditEntry]) -> Iterator[list[str]]:
     for entry in queryset:
         yield [
             str(entry.seq),
@@ -70,7 +75,7 @@ AUDIT_HEADERS = ["序号", "时间", "用户", "操作", "对象类型", "对象
 class AuditListView(AuditorOnlyMixin, TemplateView):
     template_name = "core/audit_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         filterset = AuditEntryFilter(self.request.GET, queryset=AuditEntry.objects.order_by("-seq"))
         bootstrapify(filterset.form)
         page = Paginator(filterset.qs, 50).get_page(self.request.GET.get("page"))
@@ -80,7 +85,7 @@ class AuditListView(AuditorOnlyMixin, TemplateView):
 
 
 class AuditExportView(AuditorOnlyMixin, View):
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         filterset = AuditEntryFilter(request.GET, queryset=AuditEntry.objects.order_by("seq"))
         rows = list(_audit_rows(filterset.qs.iterator()))
         content = write_xlsx(_("审计日志"), AUDIT_HEADERS, rows)
@@ -97,13 +102,13 @@ class AuditExportView(AuditorOnlyMixin, View):
 class AuditVerifyView(AuditorOnlyMixin, TemplateView):
     template_name = "core/audit_verify.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         checked, bad_seq, reason, checkpoint = audit.verify_all()
         return {"checked": checked, "bad_seq": bad_seq, "reason": reason, "checkpoint": checkpoint}
 
 
 @todo_provider
-def audit_chain_check(user) -> list[Todo]:
+def audit_chain_check(user: Any) -> list[Todo]:
     if role_of(user) != Role.AUDITOR:
         return []
     return [Todo(_("校验审计日志哈希链"), "/audit/verify/", 0, "info")]

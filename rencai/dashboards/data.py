@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rencai.dashboards.figures import Figure, Period, list_count
+from rencai.dashboards.figures import Count, Period, list_count
 from rencai.orgs.models import Organization
 from rencai.returns.models import ReturnPeriod
 from rencai.returns.services import board
@@ -32,7 +32,7 @@ class Scope:
     def label(self) -> str:
         return self.organization.name if self.organization else "全市"
 
-    def talents(self, **query) -> Figure:
+    def talents(self, **query) -> Count:
         if self.organization is not None:
             query["within"] = self.organization.pk
         return list_count("talents", self.user, is_active="true", **query)
@@ -119,7 +119,7 @@ ITEMS: dict[str, tuple[str, Callable[[Scope], object]]] = {
     "办公室培训期数": ("市金融工作办公室举办培训班期数", _city_only(lambda s: s.training().office_classes)),
     "办公室培训人次": (
         "参加市金融工作办公室培训人次",
-        lambda s: s.training_row().office_participants if s.training_row() else None,
+        lambda s: row.office_participants if (row := s.training_row()) else None,
     ),
     "培训覆盖率": ("在库人才受训覆盖率（%）", _coverage),
     "报表应报家数": ("金融人力资源统计应报机构数", _city_only(lambda s: _returns(s, "total"))),

@@ -54,10 +54,13 @@ def table(scope: Scope, name: str) -> Table:
             caption=f"{name}分布",
         )
     if name == "机构培训":
-        rows = sorted((r for r in scope.training().rows if r.own_classes), key=lambda r: -r.own_participants)[:15]
+        ranked = sorted((r for r in scope.training().rows if r.own_classes), key=lambda r: -r.own_participants)[:15]
         return Table(
             ["序号", "单位", "期数", "人次"],
-            [[str(i), r.organization.name, str(r.own_classes), str(r.own_participants)] for i, r in enumerate(rows, 1)],
+            [
+                [str(i), r.organization.name, str(r.own_classes), str(r.own_participants)]
+                for i, r in enumerate(ranked, 1)
+            ],
             caption="金融机构组织培训情况（人次前15位）",
         )
     winners = (
@@ -116,7 +119,7 @@ def build(template: DocumentTemplate, scope: Scope) -> tuple[OfficialDocument, l
     text = f"{template.title}\n{template.body}"
     values = compute(set(PLACEHOLDER.findall(text)), scope)
     missing: list[str] = []
-    blocks = []
+    blocks: list[Heading | Paragraph | Table | Image] = []
     for raw in template.body.splitlines():
         line = raw.strip()
         if not line:

@@ -7,27 +7,41 @@ links to, so a figure and its list cannot disagree.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.http import QueryDict
 
 from rencai.core.objects import registered
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass
 class Figure:
-    label: str
-    value: int | None
+    """A figure of the leader view: a count, or a percentage (training coverage)."""
+
+    label: "StrOrPromise"
+    value: int | Decimal | None
     url: str = ""
 
 
-def list_count(slug: str, user, **query) -> Figure:
+@dataclass
+class Count(Figure):
+    """A figure counted through a list: always a whole number (or none, when hidden)."""
+
+    value: int | None
+
+
+def list_count(slug: str, user, **query) -> Count:
     """How many rows the list ``slug`` shows ``user`` with ``query`` applied, and its URL."""
     config = registered()[slug]
     url = f"{config.list_url}?{urlencode(query)}" if query else config.list_url
     if not config.can_view(user):
-        return Figure(config.verbose_name_plural, None, "")
+        return Count(config.verbose_name_plural, None, "")
     queryset = config.visible(user)
     if config.filterset_class is not None:
         data = QueryDict(mutable=True)
@@ -38,7 +52,7 @@ def list_count(slug: str, user, **query) -> Figure:
         queryset = filterset.qs
     if query.get("q"):
         queryset = config.search(queryset, str(query["q"]))
-    return Figure(config.verbose_name_plural, queryset.count(), url)
+    return Count(config.verbose_name_plural, queryset.count(), url)
 
 
 @dataclass(frozen=True)

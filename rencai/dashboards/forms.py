@@ -17,6 +17,7 @@ class TemplateForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        assert cleaned is not None  # a ModelForm's clean() returns cleaned_data
         problems = unknown_names(f"{cleaned.get('title', '')}\n{cleaned.get('body', '')}")
         if problems:
             self.add_error("body", problems)

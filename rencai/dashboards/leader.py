@@ -1,6 +1,7 @@
 """What the leader view shows, each figure with the list it counts."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -15,6 +16,9 @@ from rencai.returns.models import ReturnPeriod
 from rencai.returns.services import board
 from rencai.selections.models import ApplicationState, Campaign, CampaignState
 from rencai.talents.models import DictionaryEntry, DictionaryKind, PoolBatch, TalentPool
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
@@ -88,7 +92,7 @@ def _build(user, period: Period) -> LeaderData:
     return data
 
 
-def _named(label: str, figure: Figure) -> Figure:
+def _named(label: "StrOrPromise", figure: Figure) -> Figure:
     return Figure(label, figure.value, figure.url)
 
 
@@ -153,6 +157,7 @@ def _services(user) -> Block:
 
 def rows(data: LeaderData) -> list[list]:
     """The page's tables as rows of (part, item, value) for the Excel export."""
+    assert data.total is not None  # build() sets it
     out = [["在库人才", "合计", data.total.value]]
     for category, cells, total in data.matrix:
         for tier, figure in zip(data.tiers, cells, strict=True):

@@ -24,8 +24,8 @@ def progress(target: Target, user, on=None) -> Progress:
     if target.pool_id:
         figure = list_count("pool-memberships", user, pool=target.pool_id, status="active")
     else:
-        query = {"is_active": "true"}
-        if target.entry_id:
+        query: dict[str, str | int] = {"is_active": "true"}
+        if target.entry_id and target.entry is not None:
             query[target.entry.kind] = target.entry_id
         if target.organization_id:
             query["within"] = target.organization_id

@@ -2,7 +2,9 @@
 request of a generated document and its download."""
 
 import json
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -71,7 +73,8 @@ class GenerateView(RoleRequiredMixin, TemplateView):
     def form(self, data=None) -> GenerateForm:
         initial = {"template": self.request.GET.get("template"), "year": timezone.localdate().year}
         form = GenerateForm(data=data, initial=initial)
-        form.fields["organization"].queryset = Organization.objects.visible_to(self.request.user)
+        organization = cast(forms.ModelChoiceField, form.fields["organization"])
+        organization.queryset = Organization.objects.visible_to(self.request.user)
         return bootstrapify(form)
 
     def get(self, request, *args, **kwargs):

@@ -8,6 +8,7 @@ the item's institution and applicant (for recusal) but nothing else about it.
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -42,10 +43,9 @@ class Rubric(ScopedModel, Edition):
     def in_use(self) -> bool:
         return self.pk is not None and self.reviews.exists()
 
+    @admin.display(description=_("满分"))
     def full_marks(self) -> Decimal:
         return sum((c.max_score for c in self.criteria.all()), Decimal(0))
-
-    full_marks.short_description = _("满分")
 
     def clean(self) -> None:
         self.refuse_if_in_use()

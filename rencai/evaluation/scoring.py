@@ -5,6 +5,7 @@ end, so that a printed ranking adds up."""
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 TWO_PLACES = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -90,9 +91,10 @@ TIE_BREAKS = {
 
 def _sort_key(item: Ranked, tie_break: str) -> tuple:
     expert = item.expert if item.expert is not None else Decimal(-1)
+    total = cast(Decimal, item.total)  # only scored items are sorted
     if tie_break == "votes_expert_order":
-        return (-item.total, -item.votes, -expert, item.order)
-    return (-item.total, -expert, tuple(-c for c in item.criteria), item.order)
+        return (-total, -item.votes, -expert, item.order)
+    return (-total, -expert, tuple(-c for c in item.criteria), item.order)
 
 
 def rank(items: Sequence[Ranked], tie_break: str = "expert_criteria_order") -> list[Ranked]:

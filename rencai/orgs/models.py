@@ -120,7 +120,13 @@ class Organization(ScopedModel):
             # The field's validator reports a bad code; here a good one is normalised.
             with contextlib.suppress(ChineseValueError):
                 self.credit_code = validate_credit_code(self.credit_code)
-        if self.pk and self.parent_id and self.path and self.parent.path.startswith(self.path):
+        if (
+            self.pk
+            and self.parent_id
+            and self.path
+            and self.parent is not None
+            and self.parent.path.startswith(self.path)
+        ):
             raise ValidationError({"parent": _("上级机构不能是本机构或其下属机构。")})
 
     def save(self, *args, **kwargs) -> None:
@@ -131,7 +137,7 @@ class Organization(ScopedModel):
     def _refresh_paths(self) -> None:
         """Keep the materialised path of this unit and its branches in step with the tree
         (audited, as every write of an organisation is)."""
-        expected = (self.parent.path if self.parent_id else "") + f"{self.pk:06d}/"
+        expected = (self.parent.path if self.parent_id and self.parent is not None else "") + f"{self.pk:06d}/"
         if expected == self.path:
             return
         old = self.path
@@ -161,5 +167,10 @@ class Department(OrgOwnedModel):
         return f"{self.organization.short_name or self.organization.name} · {self.name}"
 
     def clean(self) -> None:
-        if self.parent_id and self.organization_id and self.parent.organization_id != self.organization_id:
+        if (
+            self.parent_id
+            and self.organization_id
+            and self.parent is not None
+            and self.parent.organization_id != self.organization_id
+        ):
             raise ValidationError({"parent": _("上级部门必须属于同一机构。")})

@@ -5,14 +5,22 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rencai.returns.models import IndicatorType, ReturnPeriod, Submission, SubmissionState, Value, plain_number
+from rencai.returns.models import (
+    Indicator,
+    IndicatorType,
+    ReturnPeriod,
+    Submission,
+    SubmissionState,
+    Value,
+    plain_number,
+)
 
 COUNTED = (SubmissionState.SUBMITTED, SubmissionState.APPROVED, SubmissionState.LOCKED)
 
 
 @dataclass
 class Line:
-    indicator: object
+    indicator: Indicator
     total: Decimal | None = None
     previous: Decimal | None = None
     by_kind: dict = field(default_factory=dict)
@@ -60,7 +68,7 @@ def aggregate(period: ReturnPeriod, user, kind: str = "", region: str = "") -> t
     before = period.previous()
     if before is not None:
         previous_ids = submissions_for(before, user, kind, region).values_list("pk", flat=True)
-        totals = defaultdict(Decimal)
+        totals: defaultdict[str, Decimal] = defaultdict(Decimal)
         for code, number in Value.objects.filter(submission_id__in=previous_ids, number__isnull=False).values_list(
             "indicator__code", "number"
         ):

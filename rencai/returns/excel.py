@@ -57,7 +57,7 @@ def template_xlsx(submission: Submission) -> bytes:
         sheet.write_string(row, 2, name if name != indicator.name else indicator.name, label)
         sheet.write_string(row, 3, indicator.unit, label)
         shown = value.display() if value else ""
-        if indicator.is_number and shown:
+        if indicator.is_number and shown and value is not None:
             sheet.write_number(row, 4, float(value.number), editable)
         else:
             sheet.write_string(row, 4, shown, editable)

@@ -4,6 +4,7 @@ locked, and its values."""
 
 from decimal import Decimal
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -49,11 +50,10 @@ class ReturnForm(ScopedModel, Edition):
     def in_use(self) -> bool:
         return self.pk is not None and Submission.objects.filter(period__form=self).exists()
 
+    @admin.display(description=_("报送机构类型"))
     def kinds_display(self) -> str:
         labels = dict(OrganizationKind.choices)
         return "、".join(str(labels.get(k, k)) for k in self.organization_kinds) or str(_("全部金融机构"))
-
-    kinds_display.short_description = _("报送机构类型")
 
     def clean(self) -> None:
         self.refuse_if_in_use()

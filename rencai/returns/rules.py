@@ -14,6 +14,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 FUNCTIONS = {"sum", "abs", "min", "max", "prev", "change"}
 BINARY = {
@@ -134,7 +135,7 @@ def _eval(node: ast.AST, figures: Figures):
 
 
 def _call(node: ast.Call, figures: Figures):
-    name = node.func.id
+    name = cast(ast.Name, node.func).id  # validate() admits only calls of named functions
     if name in ("prev", "change"):
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
             raise RuleError(f"{name}() 须写一个指标，例如 {name}(员工总数)。")

@@ -135,7 +135,9 @@ class TemplateDownloadView(RoleRequiredMixin, View):
         )
         response = HttpResponse(excel.template_xlsx(submission), content_type=XLSX_CONTENT_TYPE)
         name = f"{submission.period.form.name}-{submission.period.label}-{submission.organization.name}.xlsx"
-        response["Content-Disposition"] = content_disposition_header(True, name)
+        disposition = content_disposition_header(True, name)
+        assert disposition is not None  # only None for an inline response without a file name
+        response["Content-Disposition"] = disposition
         return response
 
 

@@ -108,11 +108,14 @@ def _give_experts_accounts(tank: TalentPool) -> None:
     template = User(username="template")
     template.set_password(DEMO_PASSWORD)
     batch = tank.batches.order_by("term_start").first()
+    assert batch is not None  # the talents demo seeds the think tank's batches first
     for username in ("expert", "expert2"):
         user = User.objects.get(username=username)
         talent = Talent.objects.filter(user=user).first()
         if talent is None:
-            model = PoolMembership.objects.filter(pool=tank).select_related("talent").first().talent
+            first = PoolMembership.objects.filter(pool=tank).select_related("talent").first()
+            assert first is not None  # the talents demo seeds the think tank's members first
+            model = first.talent
             talent = Talent(
                 name=user.full_name,
                 organization=user.organization,
@@ -176,6 +179,7 @@ def _nominate(campaign: Campaign, talents: list[Talent], rng, submitted_by_org: 
     applications = []
     for talent in talents:
         head = talent.organization if talent.organization.parent_id is None else talent.organization.parent
+        assert head is not None  # a unit with a parent_id has its parent
         CampaignQuota.objects.get_or_create(campaign=campaign, organization=head, defaults={"quota": 2})
         liaison = submitted_by_org.get(head.pk) or User.objects.get(username="office")
         application = Application(
@@ -301,6 +305,7 @@ def _finished_campaign(rng, rubric, tank, office, leader) -> Campaign:
         state=CampaignState.OPEN,
     )
     liaisons = _liaisons()
+    assert campaign.age_on is not None  # set just above
     applications = _nominate(campaign, _young_talents(rng, campaign.age_on, 9), rng, liaisons)
     for application in applications[:-1]:
         application.state = ApplicationState.ELIGIBLE
@@ -319,6 +324,7 @@ def _finished_campaign(rng, rubric, tank, office, leader) -> Campaign:
     campaign.state = CampaignState.PUBLICITY
     campaign.save()
     target = campaign.applications.filter(state=ApplicationState.SHORTLISTED).order_by("rank").last()
+    assert target is not None  # shortlist() above chose the top applications
     objection = Objection.objects.create(
         application=target, filed_by=User.objects.get(username="talent2"), content="反映其事迹材料中业绩数据有夸大。"
     )

@@ -8,9 +8,10 @@ from rencai.core.documents import OfficialDocument, Paragraph, Table, chinese_da
 from rencai.core.errors import Refused
 from rencai.core.exports import write_xlsx
 from rencai.selections.models import Application, ApplicationState, Campaign, CampaignKind, ObjectionState
+from rencai.talents.models import Talent
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-UNIT_WORDS = {
+UNIT_WORDS: dict[str, tuple[str, str]] = {
     CampaignKind.INDIVIDUAL: ("名同志", "同志"),
     CampaignKind.UNIT: ("个单位", "单位"),
     CampaignKind.PARTY_BRANCH: ("个党支部", "党支部"),
@@ -28,10 +29,15 @@ def paragraphs(template: str, context: dict) -> list[Paragraph]:
     return [Paragraph(line.strip()) for line in text.splitlines() if line.strip()]
 
 
+def _talent(application: Application) -> Talent:
+    assert application.talent is not None  # an individual campaign's applications name a talent
+    return application.talent
+
+
 def name_table(entries: list[Application], individual: bool) -> Table:
     if individual:
         headers = ["序号", "姓名", "工作单位", "职务岗位"]
-        rows = [[str(i), a.talent.name, a.organization.name, a.talent.position] for i, a in enumerate(entries, 1)]
+        rows = [[str(i), _talent(a).name, a.organization.name, _talent(a).position] for i, a in enumerate(entries, 1)]
     else:
         headers = ["序号", "名称", "所属单位"]
         rows = [[str(i), a.display_name, a.organization.name] for i, a in enumerate(entries, 1)]
@@ -40,6 +46,8 @@ def name_table(entries: list[Application], individual: bool) -> Table:
 
 def base_context(campaign: Campaign, entries: list[Application]) -> dict:
     unit_word, unit_short = UNIT_WORDS[campaign.kind]
+    # Both documents are written once publicity has started, which sets both dates.
+    assert campaign.publicity_starts_on is not None and campaign.publicity_ends_on is not None
     return {
         "campaign": campaign,
         "entries": entries,

@@ -1,11 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from rencai.core.filters import YearFilter
 from rencai.selections.models import Application, ApplicationState, Campaign, CampaignKind, CampaignState
 
 
 class CampaignFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = YearFilter(label=_("年度"))
     kind = django_filters.ChoiceFilter(choices=CampaignKind.choices, label=_("评选对象"))
     state = django_filters.ChoiceFilter(choices=CampaignState.choices, label=_("状态"))
 

@@ -2,6 +2,7 @@
 materials, public votes, publicity with objections, and the results that flow on."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,9 @@ from rencai.core.models import OrgOwnedModel, ScopedModel, ScopedQuerySet
 from rencai.core.roles import CITYWIDE_READERS, role_of
 from rencai.evaluation.models import WeightedParts
 from rencai.talents.models import HonourLevel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CampaignKind(models.TextChoices):
@@ -127,7 +131,7 @@ class Campaign(ScopedModel, WeightedParts):
         return self.honour_name or self.name
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise | None] = {}
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             errors["closes_on"] = _("申报截止日期不能早于开始日期。")
         if self.max_age and not self.age_on:
@@ -149,6 +153,7 @@ class Campaign(ScopedModel, WeightedParts):
         return (
             self.state == CampaignState.PUBLICITY
             and self.publicity_starts_on is not None
+            and self.publicity_ends_on is not None
             and self.publicity_starts_on <= on <= self.publicity_ends_on
         )
 
@@ -244,7 +249,7 @@ class Application(OrgOwnedModel):
         _("综合得分"), max_digits=7, decimal_places=2, null=True, blank=True, editable=False
     )
 
-    objects = ApplicationQuerySet.as_manager()
+    objects = ApplicationQuerySet.as_manager()  # type: ignore[misc]  # as_manager() override: django-stubs#1713
 
     class Meta:
         ordering = ["campaign", "rank", "id"]
@@ -264,7 +269,7 @@ class Application(OrgOwnedModel):
 
     @property
     def display_name(self) -> str:
-        if self.talent_id:
+        if self.talent_id and self.talent is not None:
             return self.talent.name
         return self.subject_name
 
@@ -383,7 +388,7 @@ class Objection(ScopedModel):
     handling_reason = models.TextField(_("处理意见"), blank=True)
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True, editable=False)
 
-    objects = ObjectionQuerySet.as_manager()
+    objects = ObjectionQuerySet.as_manager()  # type: ignore[misc]  # as_manager() override: django-stubs#1713
 
     class Meta:
         ordering = ["state", "-id"]

@@ -37,6 +37,7 @@ def ineligibility(campaign: Campaign, talent: Talent) -> list[str]:
         if talent.birth_date is None:
             problems.append(f"{talent.name}未登记出生日期，无法核对“{campaign.max_age}周岁以下”的条件。")
         else:
+            assert campaign.age_on is not None  # clean(): a maximum age needs its reference date
             age = age_on(talent.birth_date, campaign.age_on)
             if age > campaign.max_age:
                 problems.append(
@@ -95,7 +96,7 @@ def check_application(application: Application, today: date | None = None) -> No
         raise Refused(f"“{campaign}”当前不在申报阶段。")
     if not campaign.opens_on <= today <= campaign.closes_on:
         raise Refused(f"申报时间为{campaign.opens_on}至{campaign.closes_on}，当前不在申报时间内。")
-    if application.talent_id:
+    if application.talent_id and application.talent is not None:
         problems = ineligibility(campaign, application.talent)
         if problems:
             raise Refused(" ".join(problems))
@@ -152,6 +153,7 @@ def require_scoring_finished(campaign: Campaign) -> None:
 def start_vote(campaign: Campaign) -> None:
     """End expert scoring, once every sheet is in, so that the public vote can open."""
     require_scoring_finished(campaign)
+    assert campaign.review is not None  # require_scoring_finished refuses a campaign without one
     if campaign.review.state != ReviewState.CLOSED:
         evaluation.close_review(campaign.review)
 
@@ -174,12 +176,13 @@ def shortlist(campaign: Campaign, today: date | None = None) -> list[Application
     if campaign.has_public_vote:
         count_votes(campaign)
     review = campaign.review
+    assert review is not None  # require_scoring_finished refuses a campaign without one
     if review.state == ReviewState.SCORING:
         ordered = evaluation.close_review(review)
     else:
         ordered = evaluation.store_results(review)
     by_item = {a.review_item_id: a for a in campaign.applications.filter(review_item__isnull=False)}
-    chosen = []
+    chosen: list[Application] = []
     for result in ordered:
         application = by_item.get(result.item.pk)
         if application is None:
@@ -211,7 +214,7 @@ def cast_vote(application: Application, voter, ip: str, today: date | None = Non
     opened = campaign.review.closed_at if campaign.review and campaign.review.closed_at else None
     if opened and voter.date_joined > opened:
         raise Refused("投票开始后注册的账号不能投票。")
-    if application.talent_id and application.talent.user_id == voter.pk:
+    if application.talent_id and application.talent is not None and application.talent.user_id == voter.pk:
         raise Refused("不能给自己投票。")
     if ip and Vote.objects.filter(campaign=campaign, ip=ip, voted_on=today).count() >= campaign.votes_per_ip_per_day:
         raise Refused("该网络地址今日投票次数已达上限。")
@@ -272,7 +275,8 @@ def decide(campaign: Campaign, decided_on: date, document_number: str, today: da
 def award(campaign: Campaign, application: Application) -> None:
     """An honour on the talent's record and a pool entry, or a title for the unit."""
     reference = f"{campaign}（{campaign.results_number}）" if campaign.results_number else str(campaign)
-    if campaign.kind == CampaignKind.INDIVIDUAL and application.talent_id:
+    assert campaign.decided_on is not None  # awards follow the decision
+    if campaign.kind == CampaignKind.INDIVIDUAL and application.talent_id and application.talent is not None:
         Honour.objects.create(
             talent=application.talent,
             name=campaign.title_awarded(),
@@ -298,6 +302,7 @@ def award(campaign: Campaign, application: Application) -> None:
 
 def enter_pool(campaign: Campaign, talent: Talent) -> None:
     pool = campaign.winners_pool
+    assert pool is not None and campaign.decided_on is not None  # award() enters winners once decided
     membership = PoolMembership(
         pool=pool,
         talent=talent,

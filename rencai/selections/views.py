@@ -88,5 +88,7 @@ class DocumentView(RoleRequiredMixin, View):
             return HttpResponseRedirect(reverse("objects:campaigns-detail", args=[campaign.pk]))
         audit.record(AuditAction.EXPORT, obj=campaign, changes={"document": kind}, request=request)
         response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, f"{name}.docx")
+        disposition = content_disposition_header(True, f"{name}.docx")
+        assert disposition is not None  # only None for an inline response without a file name
+        response["Content-Disposition"] = disposition
         return response

@@ -107,7 +107,7 @@ def _pass(application: Application, user, data: dict) -> None:
     missing = [k for k in application.campaign.material_kinds() if not application.materials.filter(kind=k).exists()]
     if missing:
         raise Refused(_("缺少申报材料：%(kinds)s。") % {"kinds": "、".join(missing)})
-    if application.talent_id:
+    if application.talent_id and application.talent is not None:
         problems = services.ineligibility(application.campaign, application.talent)
         if problems:
             raise Refused(" ".join(problems))
@@ -115,14 +115,18 @@ def _pass(application: Application, user, data: dict) -> None:
 
 def _is_owner(application: Application, user) -> bool:
     if role_of(user) == Role.TALENT:
-        return application.talent_id is not None and application.talent.user_id == user.pk
+        return (
+            application.talent_id is not None
+            and application.talent is not None
+            and application.talent.user_id == user.pk
+        )
     return True
 
 
 def _resubmit(application: Application, user, data: dict) -> None:
     if application.campaign.state not in (CampaignState.OPEN, CampaignState.ELIGIBILITY):
         raise Refused(_("资格审查已结束，不能再提交。"))
-    if application.talent_id:
+    if application.talent_id and application.talent is not None:
         problems = services.ineligibility(application.campaign, application.talent)
         if problems:
             raise Refused(" ".join(problems))

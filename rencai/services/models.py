@@ -4,6 +4,7 @@ handled to closure."""
 
 from datetime import timedelta
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -99,7 +100,7 @@ class ServiceDuty(TalentRelated):
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
 
-    objects = DutyQuerySet.as_manager()
+    objects = DutyQuerySet.as_manager()  # type: ignore[misc]  # as_manager() override: django-stubs#1713
 
     class Meta:
         ordering = ["state", "due_date"]
@@ -114,10 +115,9 @@ class ServiceDuty(TalentRelated):
     def __str__(self) -> str:
         return f"{self.talent} · {self.title}"
 
+    @admin.display(description=_("逾期"))
     def is_overdue(self) -> bool:
         return self.state == DutyState.OPEN and self.due_date < timezone.localdate()
-
-    is_overdue.short_description = _("逾期")
 
 
 class VisitKind(models.TextChoices):
@@ -226,7 +226,7 @@ class ServiceRequest(TalentRelated):
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
-    objects = RequestQuerySet.as_manager()
+    objects = RequestQuerySet.as_manager()  # type: ignore[misc]  # as_manager() override: django-stubs#1713
 
     class Meta:
         ordering = ["-id"]
@@ -240,10 +240,9 @@ class ServiceRequest(TalentRelated):
     def talent_scope(cls, queryset, user, editing: bool = False):
         return queryset.none() if editing else queryset.filter(talent__user=user)
 
+    @admin.display(description=_("逾期"))
     def is_overdue(self) -> bool:
         return bool(self.state in OPEN_REQUEST_STATES and self.due_date and self.due_date < timezone.localdate())
-
-    is_overdue.short_description = _("逾期")
 
     def save(self, *args, **kwargs) -> None:
         if self.due_date is None:

@@ -1,6 +1,7 @@
 """What the services give other parts: the services of a talent on their profile, and the
 to-dos of overdue duties and requests."""
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from rencai.core.objects import Section, related_sections, section_provider
@@ -12,7 +13,7 @@ from rencai.talents.models import Talent
 
 @section_provider("talents")
 def talent_services(talent: Talent, user) -> list[Section]:
-    parts = [
+    parts: list[tuple[str, type[models.Model], list[str]]] = [
         (_("服务任务"), ServiceDuty, ["title", "kind", "assigned_to", "due_date", "state", "is_overdue"]),
         (_("走访联系"), Visit, ["visited_on", "kind", "visitor", "matters_raised"]),
         (_("服务诉求"), ServiceRequest, ["title", "category", "state", "due_date", "is_overdue"]),

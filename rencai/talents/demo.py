@@ -167,7 +167,7 @@ def load(stdout) -> None:
 
 
 def _load_dictionaries() -> dict[tuple[str, str], DictionaryEntry]:
-    entries = {}
+    entries: dict[tuple[str, str], DictionaryEntry] = {}
     for kind, rows in DICTIONARIES.items():
         for order, (code, name, extra) in enumerate(rows, start=1):
             entry = DictionaryEntry(kind=kind, code=code, name=name, order=order)
@@ -257,6 +257,7 @@ def _make_talent(rng, entries, organization, today, name, number="", serial=0, u
     talent.save()
     if rng.random() < 0.3:
         codes = rng.sample([e.code for k, e in entries.items() if k[0] == DictionaryKind.QUALIFICATION], 2)
+        assert talent.work_start is not None  # every demo talent is given one
         for code in codes[: rng.choice((1, 1, 2))]:
             TalentQualification.objects.create(
                 talent=talent,
@@ -305,10 +306,16 @@ def _enrol(batch: PoolBatch, talents: list[Talent], specialty=None, source=Entry
         )
 
 
+def _age(talent: Talent) -> int:
+    age = talent.age()
+    assert age is not None  # every demo talent is given a birth date
+    return age
+
+
 def _load_pools(rng: random.Random, talents: list[Talent]) -> None:
     today = timezone.localdate()
-    senior = [t for t in talents if t.age() >= 40 and t.title_id]
-    young = [t for t in talents if t.age() <= 35]
+    senior = [t for t in talents if _age(t) >= 40 and t.title_id]
+    young = [t for t in talents if _age(t) <= 35]
     decided = date(today.year - 1, 6, 18)
     plan = "“金融人才素质提升计划”"
     for name, kind, size, group in [

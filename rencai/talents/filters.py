@@ -1,6 +1,7 @@
 """List filters of the registry and the pools."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import django_filters
 from django.db.models import Q
@@ -23,6 +24,9 @@ from rencai.talents.models import (
     TalentQualification,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 AGE_BANDS = [
     ("-35", _("35岁及以下")),
     ("36-45", _("36至45岁")),
@@ -41,7 +45,7 @@ def entries(kind: str):
     return DictionaryEntry.objects.filter(kind=kind, enabled=True)
 
 
-def dictionary_filter(kind: str, label: str) -> django_filters.ModelChoiceFilter:
+def dictionary_filter(kind: str, label: "StrOrPromise") -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(queryset=entries(kind), label=label)
 
 

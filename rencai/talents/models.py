@@ -9,7 +9,9 @@ dictionary entries the office edits, not hard-coded choices.
 
 import json
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -27,6 +29,9 @@ from rencai.core.chinese import (
     validate_mobile,
 )
 from rencai.core.models import OrgOwnedModel, ScopedModel, ScopedQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from rencai.core.objects.writes import update_many
 from rencai.core.personal import BlindIndexField, EncryptedField, blind_index, mask
 
@@ -96,7 +101,9 @@ def dictionary(kind: str) -> dict:
     return {"kind": kind, "enabled": True}
 
 
-def dictionary_fk(kind: str, label: str, required: bool = False) -> models.ForeignKey:
+def dictionary_fk(
+    kind: str, label: "StrOrPromise", required: bool = False
+) -> "models.ForeignKey[DictionaryEntry | None, DictionaryEntry | None]":
     return models.ForeignKey(
         DictionaryEntry,
         verbose_name=label,
@@ -201,7 +208,7 @@ def pattern_index(field: str, name: str) -> models.Index:
 
 
 def check_identity(
-    id_number: str, birth_date: date | None, gender: str
+    id_number: str, birth_date: date | None, gender: str | None
 ) -> tuple[date, str, list[tuple[str, str, str]]]:
     """Birth date and gender as the (valid, normalised) ID number gives them, filled in when
     blank, with (field, code, message) for each that contradicts it. A birth date with
@@ -279,7 +286,7 @@ class Talent(OrgOwnedModel):
     is_active = models.BooleanField(_("在库"), default=True)
     notes = models.TextField(_("备注"), blank=True)
 
-    objects = TalentQuerySet.as_manager()
+    objects = TalentQuerySet.as_manager()  # type: ignore[misc]  # as_manager() override: django-stubs#1713
     audit_exclude = (
         "version",
         "created_at",
@@ -336,6 +343,7 @@ class Talent(OrgOwnedModel):
     def talent_scope(cls, queryset, user, editing: bool = False):
         return queryset.filter(user=user)
 
+    @admin.display(description=_("年龄"))
     def age(self) -> int | None:
         if self.birth_date is None:
             return None
@@ -343,10 +351,8 @@ class Talent(OrgOwnedModel):
         before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
         return today.year - self.birth_date.year - before_birthday
 
-    age.short_description = _("年龄")
-
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         self._clean_id_number(errors)
         if not self.gender and not errors:
             errors["gender"] = _("请填写性别（填写身份证号码可自动识别）。")
@@ -355,12 +361,22 @@ class Talent(OrgOwnedModel):
                 self.mobile = validate_mobile(self.mobile)
             except ChineseValueError as exc:
                 errors["mobile"] = str(exc)
-        if self.subcategory_id and self.category_id and self.subcategory.parent_id != self.category_id:
+        if (
+            self.subcategory_id
+            and self.category_id
+            and self.subcategory is not None
+            and self.subcategory.parent_id != self.category_id
+        ):
             errors["subcategory"] = _("子类别“%(sub)s”不属于人才类别“%(cat)s”。") % {
                 "sub": self.subcategory,
                 "cat": self.category,
             }
-        if self.department_id and self.organization_id and self.department.organization_id != self.organization_id:
+        if (
+            self.department_id
+            and self.organization_id
+            and self.department is not None
+            and self.department.organization_id != self.organization_id
+        ):
             errors["department"] = _("部门必须属于所在机构。")
         if errors:
             raise ValidationError(errors)
@@ -414,7 +430,7 @@ class Talent(OrgOwnedModel):
             talent=self,
             organization=self.organization,
             organization_name=self.organization.name,
-            department_name=self.department.name if self.department_id else "",
+            department_name=self.department.name if self.department_id and self.department is not None else "",
             position=self.position,
             start=today if before is not None else (self.work_start or today),
         )
@@ -519,7 +535,9 @@ def shown(field: models.Field, value) -> str:
     if value in (None, ""):
         return "（空）"
     if field.is_relation:
-        return str(field.related_model._default_manager.filter(pk=value).first() or value)
+        # A concrete relation: its related_model is resolved to a model class by now.
+        related = cast("type[models.Model]", field.related_model)
+        return str(related._default_manager.filter(pk=value).first() or value)
     if isinstance(field, EncryptedField):
         return mask(str(value), field.kind)
     if field.choices:
@@ -567,15 +585,14 @@ class ChangeRequest(TalentRelated):
         """Field name → [current value, proposed value], as stored."""
         return json.loads(self.payload or "{}")
 
+    @admin.display(description=_("变更内容"))
     def summary(self) -> str:
         """类别：金融商务人才 → 专业技术人才；身份证号码：3701**********1234 → …"""
         parts = []
         for name, (current, proposed) in self.proposed.items():
-            field = Talent._meta.get_field(name)
+            field = cast(models.Field, Talent._meta.get_field(name))  # proposals name concrete Talent fields
             parts.append(f"{field.verbose_name}：{shown(field, current)} → {shown(field, proposed)}")
         return "；".join(parts)
-
-    summary.short_description = _("变更内容")
 
     def set_proposed(self, changes: dict) -> None:
         self.payload = json.dumps(changes, ensure_ascii=False, default=str)
@@ -617,10 +634,9 @@ class TalentPool(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
+    @admin.display(description=_("在库人数"))
     def member_count(self) -> int:
         return self.memberships.active().count()
-
-    member_count.short_description = _("在库人数")
 
 
 class PoolBatch(ScopedModel):
@@ -650,10 +666,9 @@ class PoolBatch(ScopedModel):
     def __str__(self) -> str:
         return f"{self.pool} · {self.name}"
 
+    @admin.display(description=_("入库人数"))
     def member_count(self) -> int:
         return self.memberships.count()
-
-    member_count.short_description = _("入库人数")
 
     def clean(self) -> None:
         if self.term_start and self.term_end and self.term_end < self.term_start:
@@ -697,7 +712,7 @@ class PoolMembership(TalentRelated):
         "self", verbose_name=_("续任自"), null=True, blank=True, on_delete=models.SET_NULL, related_name="renewal"
     )
 
-    objects = MembershipQuerySet.as_manager()
+    objects = MembershipQuerySet.as_manager()  # type: ignore[misc]  # as_manager() override: django-stubs#1713
 
     class Meta:
         ordering = ["pool", "batch", "talent__name_pinyin"]
@@ -707,25 +722,23 @@ class PoolMembership(TalentRelated):
     def __str__(self) -> str:
         return f"{self.pool} · {self.talent}"
 
+    @admin.display(description=_("所在机构"))
     def talent_organization(self) -> str:
         return str(self.talent.organization)
 
-    talent_organization.short_description = _("所在机构")
-
+    @admin.display(description=_("性别"))
     def talent_gender(self) -> str:
         return self.talent.get_gender_display()
 
-    talent_gender.short_description = _("性别")
-
+    @admin.display(description=_("职务岗位"))
     def talent_position(self) -> str:
         return self.talent.position
-
-    talent_position.short_description = _("职务岗位")
 
     @property
     def period_end(self) -> date | None:
         return self.left_on or self.term_end
 
+    @admin.display(description=_("状态"))
     def status(self) -> str:
         today = timezone.localdate()
         if self.left_on:
@@ -736,11 +749,9 @@ class PoolMembership(TalentRelated):
             return str(_("即将到期"))
         return str(_("在库"))
 
-    status.short_description = _("状态")
-
     def clean(self) -> None:
-        errors = {}
-        if self.batch_id and self.pool_id and self.batch.pool_id != self.pool_id:
+        errors: dict[str, StrOrPromise] = {}
+        if self.batch_id and self.pool_id and self.batch is not None and self.batch.pool_id != self.pool_id:
             errors["batch"] = _("批次不属于所选人才库。")
         end = self.period_end
         if end and self.joined_on and end < self.joined_on:

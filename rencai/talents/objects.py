@@ -1,6 +1,9 @@
 """The registry, its dictionaries, change requests and the pools, declared once for pages,
 export and API."""
 
+from typing import cast
+
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +27,7 @@ from rencai.talents.models import (
     ChangeRequest,
     DictionaryEntry,
     Honour,
+    MembershipQuerySet,
     PoolBatch,
     PoolMembership,
     Talent,
@@ -111,7 +115,7 @@ class TalentObjects(ObjectConfig):
         return _("姓名、身份证号码、类别、层级等关键信息的修改已提交办公室审核，审核通过后生效。")
 
     def detail_sections(self, obj, user) -> list[Section]:
-        parts = [
+        parts: list[tuple[str, type[models.Model], list[str]]] = [
             (_("职业资格"), TalentQualification, ["qualification", "obtained_on", "certificate_number"]),
             (_("工作经历"), CareerEntry, ["organization_name", "department_name", "position", "start", "end"]),
             (_("荣誉"), Honour, ["name", "level", "awarded_by", "awarded_on", "source"]),
@@ -208,7 +212,9 @@ class PoolObjects(ObjectConfig):
     def detail_sections(self, obj, user) -> list[Section]:
         batches = config_for_model(PoolBatch)
         members = config_for_model(PoolMembership)
-        member_rows = members.visible(user).filter(pool=obj).active().select_related("talent__organization", "batch")
+        assert batches is not None and members is not None  # both registered in this module
+        visible = cast(MembershipQuerySet, members.visible(user))
+        member_rows = visible.filter(pool=obj).active().select_related("talent__organization", "batch")
         member_section = members.section(
             _("在库成员"),
             member_rows,

@@ -4,6 +4,7 @@ Each runs in one transaction; the saves of the tracked models are audited by sig
 """
 
 from datetime import date, timedelta
+from typing import cast
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ def apply_change_request(request: ChangeRequest) -> Talent:
     """Write the proposed values to the talent, validated as any edit is."""
     talent = Talent.objects.select_for_update().get(pk=request.talent_id)
     for name, (_current, proposed) in request.proposed.items():
-        field = Talent._meta.get_field(name)
+        field = cast(models.Field, Talent._meta.get_field(name))  # proposals name concrete Talent fields
         if field.is_relation:
             setattr(talent, field.attname, proposed)
         elif isinstance(field, models.DateField) and proposed:
@@ -56,6 +57,7 @@ def renew_membership(
 ) -> PoolMembership:
     """A new term starts the day after the old one ends; the old one is closed as 续任.
     Returns the new term."""
+    assert membership.term_end is not None  # only a term with an end is renewed (the renew action's condition)
     start = membership.term_end + timedelta(days=1)
     if term_end <= start:
         raise Refused(_("新任期届满日期必须晚于 %(date)s。") % {"date": start})

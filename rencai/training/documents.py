@@ -12,6 +12,7 @@ from rencai.training.models import Enrollment
 
 def certificate_docx(enrollment: Enrollment, verify_url: str) -> bytes:
     klass = enrollment.training_class
+    assert enrollment.certificate_issued_on is not None  # issued with the certificate number
     talent = enrollment.talent
     code = io.BytesIO()
     segno.make(verify_url, error="m").save(code, kind="png", scale=6)

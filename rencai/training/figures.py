@@ -5,6 +5,7 @@ and coverage (the share of registered talents trained in the period)."""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
@@ -12,6 +13,9 @@ from django.utils import timezone
 from rencai.orgs.models import FINANCIAL_KINDS, Organization, OrganizationKind
 from rencai.talents.models import Talent
 from rencai.training.models import Enrollment, Feedback, OwnTraining, TrainingClass, WatchProgress
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HEADERS = [
     "单位",
@@ -87,7 +91,7 @@ class Table:
     period: Period
 
 
-def institution_kinds() -> list[tuple[str, str]]:
+def institution_kinds() -> list[tuple[str, "StrOrPromise"]]:
     return list(OrganizationKind.choices)
 
 

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from rencai.core.filters import yes_no_filter
+from rencai.core.filters import YearFilter, yes_no_filter
 from rencai.training.models import ClassState, Lecturer, Mode, TrainingClass, TrainingProgramme, Video
 
 
@@ -10,7 +10,7 @@ class ClassFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=ClassState.choices, label=_("状态"))
     mode = django_filters.ChoiceFilter(choices=Mode.choices, label=_("培训方式"))
     self_enrolment = yes_no_filter(_("自主选学"))
-    year = django_filters.NumberFilter(field_name="starts_on", lookup_expr="year", label=_("年度"))
+    year = YearFilter(field_name="starts_on", lookup_expr="year", label=_("年度"))
 
     class Meta:
         model = TrainingClass

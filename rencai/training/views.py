@@ -6,7 +6,7 @@ import json
 import segno
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -69,9 +69,12 @@ class CheckInView(LoginRequiredMixin, View):
 class VideoMixin(RoleRequiredMixin):
     roles = ALL_BUT_EXPERTS
     denied_message = gettext_lazy("您的角色无权观看。")
+    request: HttpRequest  # set by the View this mixes into
 
     def video(self, pk: int) -> Video:
-        return get_object_or_404(config_for_model(Video).visible(self.request.user), pk=pk)
+        config = config_for_model(Video)
+        assert config is not None  # registered in training.objects
+        return get_object_or_404(config.visible(self.request.user), pk=pk)
 
 
 class WatchView(VideoMixin, TemplateView):
@@ -142,9 +145,9 @@ class CertificateView(RoleRequiredMixin, View):
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"结业证书-{enrollment.certificate_number}.docx"
-        )
+        disposition = content_disposition_header(True, f"结业证书-{enrollment.certificate_number}.docx")
+        assert disposition is not None  # only None for an inline response without a file name
+        response["Content-Disposition"] = disposition
         return response
 
 

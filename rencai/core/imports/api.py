@@ -1,9 +1,13 @@
 """The import pipeline over the API: upload, poll the status, fetch the report, commit,
 cancel — the same jobs as the upload page."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,8 +16,14 @@ from rencai.core.imports.views import importable_config
 from rencai.core.models import ImportJob, ImportStatus
 from rencai.core.permissions import SecondFactorVerified
 
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
-class UploadSerializer(serializers.Serializer):
+    from rencai.accounts.models import User
+    from rencai.orgs.models import Organization
+
+
+class UploadSerializer(serializers.Serializer[Any]):
     object = serializers.CharField(help_text="对象，如 talents")
     file = serializers.FileField()
     organization = serializers.IntegerField(required=False, help_text="无“所在单位”列时数据所属机构的 ID")
@@ -22,13 +32,13 @@ class UploadSerializer(serializers.Serializer):
     )
 
 
-class CommitSerializer(serializers.Serializer):
+class CommitSerializer(serializers.Serializer[Any]):
     valid_rows_only = serializers.BooleanField(
         required=False, default=False, help_text="只导入有效行、略过有错误的行（须明确选择）"
     )
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(serializers.ModelSerializer[ImportJob]):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     progress = serializers.SerializerMethodField()
 
@@ -36,13 +46,15 @@ class JobSerializer(serializers.ModelSerializer):
         model = ImportJob
         fields = ["id", "object_slug", "file_name", "status", "status_display", "message", "summary", "progress"]
 
-    def get_progress(self, job: ImportJob) -> dict:
+    def get_progress(self, job: ImportJob) -> dict[str, int]:
         done, total = jobs.progress_of(job)
         return {"done": done, "total": total}
 
 
 class ReportSerializer(JobSerializer):
-    errors = serializers.JSONField(help_text="逐行逐列的错误（行号、列、代码、中文说明）")
+    # SerializerMetaclass takes declared fields out of the class, so the ``errors``
+    # property of Serializer is untouched; the stubs see an override of it.
+    errors = serializers.JSONField(help_text="逐行逐列的错误（行号、列、代码、中文说明）")  # type: ignore[assignment]
 
     class Meta(JobSerializer.Meta):
         fields = [*JobSerializer.Meta.fields, "errors"]
@@ -52,10 +64,11 @@ DETAIL = inline_serializer("ImportRefusal", {"detail": serializers.CharField()})
 
 
 class ImportAPIMixin:
-    permission_classes = [permissions.IsAuthenticated, SecondFactorVerified]
+    permission_classes: "Sequence[_PermissionClass]" = [permissions.IsAuthenticated, SecondFactorVerified]
 
-    def job(self, request, pk: int) -> ImportJob:
-        return jobs.mark_if_stale(get_object_or_404(ImportJob, pk=pk, user=request.user))
+    def job(self, request: Request, pk: int) -> ImportJob:
+        user = cast("User", request.user)  # IsAuthenticated
+        return jobs.mark_if_stale(get_object_or_404(ImportJob, pk=pk, user=user))
 
 
 class ImportUploadAPI(ImportAPIMixin, APIView):
@@ -64,7 +77,7 @@ class ImportUploadAPI(ImportAPIMixin, APIView):
         responses={201: JobSerializer, 409: DETAIL},
         description="上传表格并开始预检（与导入页面相同的流程）；预检完成后用 commit 确认导入。",
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         data = UploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         config = importable_config(data.validated_data["object"], request.user)
@@ -82,12 +95,12 @@ class ImportUploadAPI(ImportAPIMixin, APIView):
         return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
 
     @staticmethod
-    def _organization(user, pk: int | None):
+    def _organization(user: Any, pk: int | None) -> "Organization | None":
         if pk is None:
             return None
         from rencai.orgs.models import Organization
 
-        found = Organization.objects.editable_by(user).filter(pk=pk).first()
+        found: Organization | None = Organization.objects.editable_by(user).filter(pk=pk).first()
         if found is None:
             raise serializers.ValidationError({"organization": "无权导入到该机构或机构不存在"})
         return found
@@ -95,20 +108,20 @@ class ImportUploadAPI(ImportAPIMixin, APIView):
 
 class ImportJobAPI(ImportAPIMixin, APIView):
     @extend_schema(responses={200: JobSerializer}, description="导入任务的状态与进度。")
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         return Response(JobSerializer(self.job(request, pk)).data)
 
 
 class ImportReportAPI(ImportAPIMixin, APIView):
     @extend_schema(responses={200: ReportSerializer}, description="预检或导入的报告，含逐行错误。")
-    def get(self, request, pk: int):
+    def get(self, request: Request, pk: int) -> Response:
         job = self.job(request, pk)
         return Response(ReportSerializer(job).data)
 
 
 class ImportCommitAPI(ImportAPIMixin, APIView):
     @extend_schema(request=None, responses={202: JobSerializer, 409: DETAIL}, description="确认导入预检通过的数据。")
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         job = self.job(request, pk)
         importable_config(job.object_slug, request.user)
         if job.status != ImportStatus.PREVIEW:
@@ -125,7 +138,7 @@ class ImportCommitAPI(ImportAPIMixin, APIView):
 
 class ImportCancelAPI(ImportAPIMixin, APIView):
     @extend_schema(request=None, responses={202: JobSerializer}, description="取消导入任务（已写入的不会部分保留）。")
-    def post(self, request, pk: int):
+    def post(self, request: Request, pk: int) -> Response:
         job = self.job(request, pk)
         jobs.request_cancel(job)
         job.refresh_from_db()

@@ -11,19 +11,25 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django_tasks import task
 
 from rencai.core import audit
-from rencai.core.imports.pipeline import ImportCancelled, Progress, run_import
+from rencai.core.imports.pipeline import ImportCancelled, ImportReport, Progress, run_import
 from rencai.core.imports.reading import ImportFileError
 from rencai.core.imports.schema import context_for
 from rencai.core.models import AuditAction, ImportJob, ImportStatus
 from rencai.core.objects import registered
+
+if TYPE_CHECKING:
+    from rencai.orgs.models import Organization
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +41,7 @@ class ImportRefused(Exception):
 # --- state outside the database --------------------------------------------------------
 
 
-def _state():
+def _state() -> BaseCache:
     return caches["imports"]
 
 
@@ -44,7 +50,8 @@ def report_progress(job_id: int, done: int, total: int) -> None:
 
 
 def read_progress(job_id: int) -> tuple[int, int, float] | None:
-    return _state().get(f"import:{job_id}:progress")
+    found: tuple[int, int, float] | None = _state().get(f"import:{job_id}:progress")
+    return found
 
 
 def request_cancel(job: ImportJob) -> None:
@@ -80,10 +87,18 @@ def mark_if_stale(job: ImportJob) -> ImportJob:
 # --- starting ------------------------------------------------------------------------
 
 
-def create_job(user, slug: str, upload: UploadedFile, organization=None, all_or_nothing: bool = True) -> ImportJob:
+def create_job(
+    user: Any,
+    slug: str,
+    upload: UploadedFile,
+    organization: Organization | None = None,
+    all_or_nothing: bool = True,
+) -> ImportJob:
     """Store the upload and queue its check; refuses an oversized file or the same file
     while an earlier upload of it is still running."""
-    if upload.size > settings.RENCAI_IMPORT_MAX_BYTES:
+    size, name = upload.size, upload.name
+    assert size is not None and name is not None  # Django sets both on every uploaded file
+    if size > settings.RENCAI_IMPORT_MAX_BYTES:
         limit = settings.RENCAI_IMPORT_MAX_BYTES // (1024 * 1024)
         raise ImportRefused(f"文件超过 {limit} MB，请拆分后分批导入。")
     digest = hashlib.sha256()
@@ -99,9 +114,9 @@ def create_job(user, slug: str, upload: UploadedFile, organization=None, all_or_
         user=user,
         organization=organization,
         file=upload,
-        file_name=upload.name[:200],
+        file_name=name[:200],
         file_sha256=sha,
-        file_size=upload.size,
+        file_size=size,
         all_or_nothing=all_or_nothing,
     )
     # A switch left by an earlier job of the same id (a database restored or recreated).
@@ -179,8 +194,9 @@ def process_job(job_id: int, commit: bool) -> None:
         _record(job, report, commit)
 
 
-def _run(job: ImportJob, commit: bool):
+def _run(job: ImportJob, commit: bool) -> ImportReport:
     config = registered()[job.object_slug]
+    assert config.import_schema is not None  # only importable objects get jobs
     schema = config.import_schema()
     user = job.user
     context = context_for(user, job.organization, schema)
@@ -197,7 +213,7 @@ def _run(job: ImportJob, commit: bool):
     )
 
 
-def _record(job: ImportJob, report, commit: bool) -> None:
+def _record(job: ImportJob, report: ImportReport, commit: bool) -> None:
     summary = report.summary()
     job.errors = summary.pop("errors")
     job.summary = summary
@@ -250,7 +266,7 @@ def remove_file(job: ImportJob) -> None:
         job.file = ""
 
 
-def purge_files(now=None) -> dict[str, int]:
+def purge_files(now: datetime | None = None) -> dict[str, int]:
     """Expire previews left unconfirmed past the retention period, delete the files of
     ended jobs, and delete files under ``imports/`` that no job names."""
     import os

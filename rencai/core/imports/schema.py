@@ -266,7 +266,7 @@ class ImportSchema:
         found = self.model._default_manager.filter(**{f"{name}__in": [k[0] for k in keys]})
         return {(getattr(obj, name),): obj for obj in found}
 
-    def may_update(self, instance: models.Model, context: ImportContext) -> bool:
+    def may_update(self, instance: Any, context: ImportContext) -> bool:
         queryset = self.model._default_manager.all()
         assert isinstance(queryset, ScopedQuerySet), f"{self.model} is not a scoped model"
         return queryset.editable_by(context.user).filter(pk=instance.pk).exists()
@@ -299,10 +299,10 @@ class ImportSchema:
                 fixed[model_field.attname] = model_field.get_default()
         return fixed, per_instance
 
-    def prepare(self, instance: models.Model) -> None:
+    def prepare(self, instance: Any) -> None:
         """Fill derived fields before a bulk insert (what ``save()`` would do)."""
 
-    def after_insert(self, instances: list[models.Model], context: ImportContext) -> None:
+    def after_insert(self, instances: list[Any], context: ImportContext) -> None:
         """Create what a ``save()`` of each new record would have created."""
 
 

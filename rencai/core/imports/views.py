@@ -2,11 +2,14 @@
 page (progress, preview with errors by row, commit, cancel), the error copy and the
 template download."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -14,14 +17,20 @@ from django.views.generic import ListView, TemplateView
 from rencai.core.exports import xlsx_response
 from rencai.core.forms import bootstrapify
 from rencai.core.imports import jobs
-from rencai.core.imports.schema import context_for
+from rencai.core.imports.schema import ImportSchema, context_for
 from rencai.core.models import ImportJob, ImportStatus
-from rencai.core.objects import registered
+from rencai.core.objects import ObjectConfig, registered
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+
+    from rencai.accounts.models import User
+    from rencai.orgs.models import Organization
 
 ERRORS_SHOWN = 500
 
 
-def importable_config(slug: str, user):
+def importable_config(slug: str, user: Any) -> ObjectConfig:
     config = registered().get(slug)
     if config is None or config.import_schema is None:
         raise Http404
@@ -30,53 +39,62 @@ def importable_config(slug: str, user):
     return config
 
 
-def own_job(request, pk: int) -> ImportJob:
+def import_schema(config: ObjectConfig) -> ImportSchema:
+    """The schema of an object :func:`importable_config` let through."""
+    assert config.import_schema is not None
+    return config.import_schema()
+
+
+def own_job(request: "HttpRequest | Request", pk: int) -> ImportJob:
     """A job is seen only by the user who uploaded it."""
-    return jobs.mark_if_stale(get_object_or_404(ImportJob, pk=pk, user=request.user))
+    user = cast("User", request.user)  # every import page and API requires a login
+    return jobs.mark_if_stale(get_object_or_404(ImportJob, pk=pk, user=user))
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="文件", help_text="Excel（.xlsx、.xls）、WPS / LibreOffice（.ods）或 CSV 文件")
-    organization = forms.ModelChoiceField(
+    organization: "forms.ModelChoiceField[Organization]" = forms.ModelChoiceField(
         label="所属机构",
         queryset=None,
         required=False,
         help_text="文件中没有“所在单位”列时，这些数据所属的机构；标题中写有“填报单位：……”时可不选",
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from rencai.orgs.models import Organization
 
         editable = Organization.objects.editable_by(user)
-        self.fields["organization"].queryset = editable
+        field = cast("forms.ModelChoiceField[Organization]", self.fields["organization"])
+        field.queryset = editable
         own = getattr(user, "organization_id", None)
         if editable.filter(pk=own).exists():
-            self.fields["organization"].initial = own
+            field.initial = own
         elif editable.count() == 1:
-            self.fields["organization"].initial = editable.first()
+            field.initial = editable.first()
         bootstrapify(self)
 
 
 class ImportUploadView(LoginRequiredMixin, TemplateView):
     template_name = "core/import_upload.html"
+    config: ObjectConfig
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.config = importable_config(kwargs["slug"], request.user)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        schema = self.config.import_schema()
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        schema = import_schema(self.config)
         return {
             **super().get_context_data(**kwargs),
             "config": self.config,
             "form": kwargs.get("form") or UploadForm(user=self.request.user),
             "columns": [(schema.label(c), schema.is_required(c), c.aliases) for c in schema.columns],
-            "recent": ImportJob.objects.filter(user=self.request.user, object_slug=self.config.slug)[:10],
+            "recent": ImportJob.objects.filter(user=cast("User", self.request.user), object_slug=self.config.slug)[:10],
         }
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
@@ -94,11 +112,11 @@ class ImportUploadView(LoginRequiredMixin, TemplateView):
 
 
 class ImportTemplateView(LoginRequiredMixin, View):
-    def get(self, request, slug):
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
         from rencai.core.imports.template_xlsx import write_template
 
         config = importable_config(slug, request.user)
-        schema = config.import_schema()
+        schema = import_schema(config)
         content = write_template(schema, context_for(request.user, None, schema))
         return xlsx_response(content, f"{config.slug}-template")
 
@@ -106,7 +124,7 @@ class ImportTemplateView(LoginRequiredMixin, View):
 class ImportJobView(LoginRequiredMixin, TemplateView):
     template_name = "core/import_job.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         job = own_job(self.request, kwargs["pk"])
         config = registered()[job.object_slug]
         done, total = jobs.progress_of(job)
@@ -125,8 +143,8 @@ class ImportJobView(LoginRequiredMixin, TemplateView):
         }
 
     @staticmethod
-    def mapped_columns(config, job: ImportJob) -> list[tuple[str, str]]:
-        schema = config.import_schema()
+    def mapped_columns(config: ObjectConfig, job: ImportJob) -> list[tuple[str, str]]:
+        schema = import_schema(config)
         labels = {c.field: schema.label(c) for c in schema.columns}
         return [(header, labels.get(field, field)) for header, field in job.summary.get("columns", {}).items()]
 
@@ -136,7 +154,7 @@ class ImportProgressView(ImportJobView):
 
     template_name = "core/_import_progress.html"
 
-    def render_to_response(self, context, **kwargs):
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         response = super().render_to_response(context, **kwargs)
         if not context["job"].is_active:
             response["HX-Refresh"] = "true"
@@ -144,7 +162,7 @@ class ImportProgressView(ImportJobView):
 
 
 class ImportCommitView(LoginRequiredMixin, View):
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = own_job(request, pk)
         importable_config(job.object_slug, request.user)
         if job.status != ImportStatus.PREVIEW:
@@ -157,7 +175,7 @@ class ImportCommitView(LoginRequiredMixin, View):
 
 
 class ImportCancelView(LoginRequiredMixin, View):
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = own_job(request, pk)
         if job.is_active or job.status == ImportStatus.PREVIEW:
             jobs.request_cancel(job)
@@ -166,7 +184,7 @@ class ImportCancelView(LoginRequiredMixin, View):
 
 
 class ImportErrorCopyView(LoginRequiredMixin, View):
-    def get(self, request, pk):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = own_job(request, pk)
         if not job.file:
             raise Http404
@@ -180,10 +198,10 @@ class ImportErrorCopyView(LoginRequiredMixin, View):
         return xlsx_response(write_error_copy(job.file.path, report), f"import-{job.pk}-errors")
 
 
-class ImportJobListView(LoginRequiredMixin, ListView):
+class ImportJobListView(LoginRequiredMixin, ListView[ImportJob]):
     template_name = "core/import_list.html"
     context_object_name = "jobs"
     paginate_by = 25
 
-    def get_queryset(self):
-        return ImportJob.objects.filter(user=self.request.user)
+    def get_queryset(self) -> QuerySet[ImportJob]:
+        return ImportJob.objects.filter(user=cast("User", self.request.user))  # the page requires a login

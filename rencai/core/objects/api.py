@@ -7,11 +7,12 @@ input in the OpenAPI schema.
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.forms.models import model_to_dict
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -22,6 +23,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.serializers import Field as SerializerField
+from rest_framework.utils.model_meta import RelationInfo
+from rest_framework.views import APIView
 
 from rencai.core import audit
 from rencai.core.forms import validate
@@ -36,32 +40,37 @@ from rencai.core.roles import may_unmask
 ID_PATTERN = "[0-9]{1,18}"
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField[Any]):
     """The id of a scoped object (organisation, talent …) the requesting user may write to,
     or of shared reference data they may read; any other id is refused like a missing one."""
 
-    def __init__(self, related_model=None, limit=None, **kwargs):
+    def __init__(self, related_model: type[models.Model] | None = None, limit: Q | None = None, **kwargs: Any) -> None:
         self.related_model = related_model
         self.limit = limit
         super().__init__(**kwargs)
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any] | None:
         request = self.context.get("request")
+        assert self.related_model is not None  # always given by DeclaredSerializer
         queryset = scoped_choices(self.related_model, request.user if request else None)
-        return queryset.filter(self.limit) if self.limit is not None else queryset
+        if self.limit is None or queryset is None:
+            return queryset
+        return queryset.filter(self.limit)
 
 
 def unmask_requested(request: Request | None) -> bool:
     return request is not None and may_unmask(request.user) and request.query_params.get("unmask") == "1"
 
 
-class DeclaredSerializer(serializers.ModelSerializer):
+class DeclaredSerializer(serializers.ModelSerializer[Any]):
     """The object as the API shows it (personal data masked unless unmasking was asked
     for by someone who may), and the input the schema documents."""
 
     version = serializers.IntegerField(required=False, help_text="编辑时必须提交读取时的版本号")
 
-    def build_relational_field(self, field_name, relation_info):
+    def build_relational_field(
+        self, field_name: str, relation_info: RelationInfo
+    ) -> tuple[type[SerializerField[Any, Any, Any, Any]], dict[str, Any]]:
         field_class, kwargs = super().build_relational_field(field_name, relation_info)
         related = relation_info.related_model
         if "queryset" in kwargs and hasattr(related._default_manager, "visible_to"):
@@ -78,7 +87,7 @@ class DeclaredSerializer(serializers.ModelSerializer):
             return ScopedRelatedField, kwargs
         return field_class, kwargs
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: models.Model) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not unmask_requested(self.context.get("request")):
             for field in instance._meta.concrete_fields:
@@ -90,7 +99,8 @@ class DeclaredSerializer(serializers.ModelSerializer):
 class PolicyPermission(permissions.BasePermission):
     """The declaration's policy decides, verb by verb, as it does for the pages."""
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        view = cast(DeclaredViewSet, view)  # the permission of declared viewsets only
         config: ObjectConfig = view.config
         user = request.user
         if request.method in permissions.SAFE_METHODS or view.action == "do":
@@ -122,11 +132,11 @@ def _form_value(field: forms.Field, data: Mapping[str, Any], name: str) -> Any:
     return str(value) if not isinstance(field, forms.FileField) else value
 
 
-def _stored_values(form_class: type[forms.ModelForm], instance: models.Model) -> dict[str, Any]:
+def _stored_values(form_class: type[forms.ModelForm[Any]], instance: models.Model) -> dict[str, Any]:
     """What the form would show for ``instance``: the base of a partial update."""
     names = [n for n, f in form_class.base_fields.items() if not isinstance(f, forms.FileField)]
     values = model_to_dict(instance, fields=names)
-    stored = {}
+    stored: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, list):
             stored[name] = [str(getattr(v, "pk", v)) for v in value]
@@ -139,7 +149,7 @@ def _stored_values(form_class: type[forms.ModelForm], instance: models.Model) ->
     return stored
 
 
-def _initial_values(form_class: type[forms.BaseForm]) -> dict[str, Any]:
+def _initial_values(form_class: type[forms.Form] | type[forms.ModelForm[Any]]) -> dict[str, Any]:
     """What a new object's page form starts with (the model's defaults): a create sent
     without a field that has a default takes the default, as on the page."""
     values: dict[str, Any] = {}
@@ -158,26 +168,26 @@ def _initial_values(form_class: type[forms.BaseForm]) -> dict[str, Any]:
 
 def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:
     return {
-        ("non_field_errors" if name == forms.forms.NON_FIELD_ERRORS else name): [str(m) for m in messages]
+        ("non_field_errors" if name == NON_FIELD_ERRORS else name): [str(m) for m in messages]
         for name, messages in form.errors.items()
     }
 
 
-class DeclaredViewSet(viewsets.ModelViewSet):
+class DeclaredViewSet(viewsets.ModelViewSet[Any]):
     config: ObjectConfig
     lookup_value_regex = ID_PATTERN
     permission_classes = [permissions.IsAuthenticated, SecondFactorVerified, PolicyPermission]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
-            return self.config.model.objects.none()
+            return self.config.model._default_manager.none()  # ``objects``, the only manager
         if self.action in ("update", "partial_update", "destroy"):
             return self.config.editable(self.request.user).order_by(*self.config.ordering)
         return self.config.visible(self.request.user).order_by(*self.config.ordering)
 
     # --- input: the user's own form ---------------------------------------------------
 
-    def bound_form(self, instance: models.Model | None) -> forms.ModelForm:
+    def bound_form(self, instance: models.Model | None) -> forms.ModelForm[Any]:
         """The user's form for ``instance`` bound to the request, validated; a field of
         another role's form is refused, read-only and unknown fields are ignored."""
         data = self.request.data
@@ -192,19 +202,20 @@ class DeclaredViewSet(viewsets.ModelViewSet):
         values = _stored_values(form_class, instance) if instance is not None else _initial_values(form_class)
         values.update({name: _form_value(field, data, name) for name, field in accepted.items() if name in data})
         files = {name: self.request.FILES[name] for name in accepted if name in self.request.FILES}
-        form = form_class(data=values, files=files, instance=instance)
+        # A plain dict of files is what a form reads here; the stubs ask for a MultiValueDict.
+        form = form_class(data=values, files=files, instance=instance)  # type: ignore[arg-type]
         self.config.limit_form_choices(form, user)
         if not validate(form):
             raise ValidationError(form_errors(form))
         return form
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = self.bound_form(None)
         instance = form.save(commit=False)
         notice = save_object(self.config, instance, request.user, save_related=form.save_m2m)
         return self.saved(instance, notice, status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
         expected = request.data.get("version") if isinstance(request.data, Mapping) else None
         if expected in (None, ""):
@@ -214,7 +225,7 @@ class DeclaredViewSet(viewsets.ModelViewSet):
         notice = save_object(self.config, obj, request.user, expected_version=expected, save_related=form.save_m2m)
         return self.saved(obj, notice, status.HTTP_200_OK)
 
-    def destroy(self, request, *args, **kwargs):
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         delete_object(self.config, self.get_object(), request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -227,19 +238,20 @@ class DeclaredViewSet(viewsets.ModelViewSet):
 
     # --- output: every disclosure of personal data is audited ----------------------------
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         rows = response.data.get("results", []) if isinstance(response.data, dict) else response.data
         self.audit_unmasking([row["id"] for row in rows if "id" in row])
         return response
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
         self.audit_unmasking([response.data.get("id")])
         return response
 
     def audit_unmasking(self, ids: Sequence[Any]) -> None:
-        shown = [f for f in personal_fields(self.config.model) if f in self.get_serializer_class().Meta.fields]
+        meta = cast(type[DeclaredSerializer], self.get_serializer_class()).Meta  # made by serializer_for
+        shown = [f for f in personal_fields(self.config.model) if f in meta.fields]
         if not ids or not shown or not unmask_requested(self.request):
             return
         audit.record(
@@ -259,8 +271,8 @@ class DeclaredViewSet(viewsets.ModelViewSet):
         description="执行对象上声明的操作或流程转换（如审核通过、退回、出库、办结），输入与页面上的操作表单相同。",
     )
     @action(detail=True, methods=["post"], url_path=r"do/(?P<action_name>[a-z_-]+)")
-    def do(self, request, pk=None, action_name=None):
-        declared = self.config.action(action_name)
+    def do(self, request: Request, pk: str | None = None, action_name: str | None = None) -> Response:
+        declared = self.config.action(action_name or "")
         if declared is None:
             raise NotFound(_("没有这项操作。"))
         obj = self.get_object()
@@ -304,7 +316,7 @@ def viewset_for(config: ObjectConfig) -> type[DeclaredViewSet]:
         "ordering_fields": [
             c for c in config.list_columns if c in {f.name for f in config.model._meta.concrete_fields}
         ],
-        "queryset": config.model.objects.none(),
+        "queryset": config.model._default_manager.none(),  # ``objects``, the only manager
         "__doc__": f"{config.verbose_name_plural}",
     }
     return type(f"{config.model.__name__}ViewSet", (DeclaredViewSet,), attrs)

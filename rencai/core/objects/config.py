@@ -17,7 +17,9 @@ through its :class:`~rencai.core.objects.policy.Policy` (which starts from
 :mod:`rencai.core.objects.writes` and audited.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db import models
@@ -27,6 +29,15 @@ from django.urls import reverse
 from rencai.core.display import display_value, field_label
 from rencai.core.objects.policy import Policy
 from rencai.core.objects.workflow import Action
+
+if TYPE_CHECKING:
+    from django_filters import FilterSet
+    from django_stubs_ext import StrOrPromise
+
+    from rencai.core.imports.schema import ImportSchema
+
+#: What an app's section provider gives for an object it is shown on (and the user).
+SectionProvider = Callable[[Any, Any], list["Section"]]
 
 
 @dataclass
@@ -43,15 +54,19 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
-def scoped_choices(related_model: type[models.Model], user) -> models.QuerySet | None:
+def scoped_choices(related_model: type[models.Model], user: Any) -> models.QuerySet[Any] | None:
     """The rows of a related scoped model a user may pick: shared reference data they may
     read, anything else only where they may write."""
+    from rencai.core.models import ScopedQuerySet
+
     manager = related_model._default_manager
     if not hasattr(manager, "visible_to"):
         return None
+    # A manager with ``visible_to`` is the one of a ScopedModel (``ScopedQuerySet.as_manager()``).
+    scoped = cast(ScopedQuerySet, manager.all())
     if getattr(related_model, "shared", False):
-        return manager.visible_to(user)
-    return manager.editable_by(user)
+        return scoped.visible_to(user)
+    return scoped.editable_by(user)
 
 
 class ObjectConfig:
@@ -61,9 +76,9 @@ class ObjectConfig:
     list_columns: list[str] = []
     detail_fields: list[str] | None = None
     form_fields: list[str] = []
-    form_class: type[forms.ModelForm] | None = None
-    create_form_class: type[forms.ModelForm] | None = None
-    filterset_class = None
+    form_class: type[forms.ModelForm[Any]] | None = None
+    create_form_class: type[forms.ModelForm[Any]] | None = None
+    filterset_class: "type[FilterSet] | None" = None
     search_fields: list[str] = []
     export_columns: list[str] | None = None
     api_fields: list[str] | None = None
@@ -73,13 +88,13 @@ class ObjectConfig:
     #: Actions and workflow transitions offered on the detail page.
     actions: list[Action] = []
     #: The spreadsheet columns of the object (``imports.py`` of its app), if importable.
-    import_schema = None
+    import_schema: "type[ImportSchema] | None" = None
     #: Who may do what, and within which scope (the one permission decision).
     policy: Policy = Policy()
     #: Related rows fetched with every list and detail query (``select_related``).
     list_related: tuple[str, ...] = ()
     #: What a refused delete suggests instead ("可先办理出库").
-    delete_hint: str = ""
+    delete_hint: "StrOrPromise" = ""
 
     # --- names ---------------------------------------------------------------------
 
@@ -100,34 +115,34 @@ class ObjectConfig:
 
     # --- who may do what (asked of the policy; not overridden) ----------------------
 
-    def can_view(self, user) -> bool:
+    def can_view(self, user: Any) -> bool:
         return self.policy.allows("view", user)
 
-    def can_create(self, user) -> bool:
+    def can_create(self, user: Any) -> bool:
         return self.policy.allows("create", user)
 
-    def can_change(self, user) -> bool:
+    def can_change(self, user: Any) -> bool:
         return self.policy.allows("change", user)
 
-    def can_delete(self, user) -> bool:
+    def can_delete(self, user: Any) -> bool:
         return self.policy.allows("delete", user)
 
-    def can_export(self, user) -> bool:
+    def can_export(self, user: Any) -> bool:
         return self.policy.allows("export", user)
 
-    def can_import(self, user) -> bool:
+    def can_import(self, user: Any) -> bool:
         return self.import_schema is not None and self.policy.allows("import", user)
 
-    def visible(self, user) -> models.QuerySet:
+    def visible(self, user: Any) -> models.QuerySet[Any]:
         queryset = self.policy.visible(self.model, user)
         return queryset.select_related(*self.list_related) if self.list_related else queryset
 
-    def editable(self, user) -> models.QuerySet:
+    def editable(self, user: Any) -> models.QuerySet[Any]:
         return self.policy.editable(self.model, user)
 
     # --- lists ----------------------------------------------------------------------
 
-    def search(self, queryset: models.QuerySet, text: str) -> models.QuerySet:
+    def search(self, queryset: models.QuerySet[Any], text: str) -> models.QuerySet[Any]:
         text = text.strip()
         if not text or not self.search_fields:
             return queryset
@@ -136,7 +151,7 @@ class ObjectConfig:
             condition |= Q(**{f"{name}__icontains": text})
         return queryset.filter(condition)
 
-    def list_links(self, user) -> list[tuple[str, str]]:
+    def list_links(self, user: Any) -> list[tuple[str, str]]:
         """Extra (label, URL) links on the list page, for example a bulk editor."""
         return []
 
@@ -145,7 +160,7 @@ class ObjectConfig:
 
     # --- forms ----------------------------------------------------------------------
 
-    def get_form_class(self, user, instance=None) -> type[forms.ModelForm]:
+    def get_form_class(self, user: Any, instance: models.Model | None = None) -> type[forms.ModelForm[Any]]:
         if instance is None and self.create_form_class is not None:
             return self.create_form_class
         if self.form_class is not None:
@@ -161,48 +176,52 @@ class ObjectConfig:
                 names += [n for n in form_class.base_fields if n not in names]
         return names
 
-    def limit_form_choices(self, form: forms.ModelForm, user) -> None:
+    def limit_form_choices(self, form: forms.BaseForm, user: Any) -> None:
         """Every choice of a scoped object (an organisation, a talent …) is limited to
         those the user may write to; shared reference data to what they may read."""
         for form_field in form.fields.values():
             if isinstance(form_field, forms.ModelChoiceField):
-                allowed = scoped_choices(form_field.queryset.model, user)
+                queryset = form_field.queryset
+                assert queryset is not None  # every model choice field of a model form has one
+                allowed = scoped_choices(queryset.model, user)
                 if allowed is not None:
-                    form_field.queryset = form_field.queryset & allowed
+                    form_field.queryset = queryset & allowed
 
-    def initial_from_query(self, query) -> dict:
+    def initial_from_query(self, query: Mapping[str, Any]) -> dict[str, Any]:
         """Prefill a new object's form from the query string (``?talent=12``)."""
         names = set(self.form_fields) or {f.name for f in self.model._meta.fields}
         return {k: v for k, v in query.items() if k in names}
 
-    def before_save(self, instance: models.Model, user, creating: bool) -> None:
+    def before_save(self, instance: models.Model, user: Any, creating: bool) -> None:
         """Hook for fields a user does not type (for example the owning organisation)."""
 
-    def before_delete(self, instance: models.Model, user) -> None:
+    def before_delete(self, instance: models.Model, user: Any) -> None:
         """Hook that may refuse a deletion with Refused (for example a record in use)."""
 
-    def after_save(self, instance: models.Model, user, creating: bool) -> str | None:
+    def after_save(self, instance: models.Model, user: Any, creating: bool) -> str | None:
         """Hook run in the same transaction after saving; may return a notice for the user."""
         return None
 
     # --- detail pages -------------------------------------------------------------------
 
-    def detail_sections(self, obj: models.Model, user) -> list[Section]:
+    def detail_sections(self, obj: models.Model, user: Any) -> list[Section]:
         """Related tables shown under the fields of a detail page."""
         return []
 
-    def detail_links(self, obj: models.Model, user) -> list[tuple[str, str]]:
+    def detail_links(self, obj: models.Model, user: Any) -> list[tuple[str, str]]:
         """(label, URL) buttons on a detail page leading to the object's own pages (a
         scoring form, a ranking, a generated document)."""
         return []
 
-    def available_actions(self, obj: models.Model, user) -> list[Action]:
+    def available_actions(self, obj: models.Model, user: Any) -> list[Action]:
         return [a for a in self.actions if a.allowed(obj, user)]
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)
 
-    def section(self, title: str, queryset: models.QuerySet, columns: list[str], user, **link_query) -> Section:
+    def section(
+        self, title: str, queryset: models.QuerySet[Any], columns: list[str], user: Any, **link_query: Any
+    ) -> Section:
         """A section listing ``queryset`` (already scoped) with this object's columns."""
         key = self.slug
         query = "&".join(f"{k}={v}" for k, v in link_query.items())
@@ -221,24 +240,24 @@ class ObjectConfig:
 
 
 _registry: dict[str, ObjectConfig] = {}
-_section_providers: dict[str, list] = {}
+_section_providers: dict[str, list[SectionProvider]] = {}
 
 
-def section_provider(slug: str):
+def section_provider(slug: str) -> Callable[[SectionProvider], SectionProvider]:
     """Lets an app add a section to another app's detail page (for example the services
     of a talent on the talent's profile) without that app importing it."""
 
-    def decorator(func):
+    def decorator(func: SectionProvider) -> SectionProvider:
         _section_providers.setdefault(slug, []).append(func)
         return func
 
     return decorator
 
 
-def related_sections(parts: list[tuple[str, type[models.Model], list[str]]], user, **match) -> list[Section]:
+def related_sections(parts: list[tuple[str, type[models.Model], list[str]]], user: Any, **match: Any) -> list[Section]:
     """One section per (title, model, columns) listing the model's rows matching ``match``
     (for example ``talent=<pk>``) that the user may see; none for a model they may not view."""
-    sections = []
+    sections: list[Section] = []
     for title, model, columns in parts:
         config = config_for_model(model)
         if config is None or not config.can_view(user):
@@ -248,7 +267,7 @@ def related_sections(parts: list[tuple[str, type[models.Model], list[str]]], use
     return sections
 
 
-def sections_for(config: ObjectConfig, obj: models.Model, user) -> list[Section]:
+def sections_for(config: ObjectConfig, obj: models.Model, user: Any) -> list[Section]:
     sections = list(config.detail_sections(obj, user))
     for provider in _section_providers.get(config.slug, []):
         sections.extend(provider(obj, user))

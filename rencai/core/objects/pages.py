@@ -5,13 +5,17 @@ starts from the model's ``visible_to`` / ``editable_by``), so an object outside 
 scope is a 404. Every write goes through :mod:`rencai.core.objects.writes`.
 """
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.db import models
+from django.db.models.query import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -22,8 +26,9 @@ from rencai.core.display import display_value, field_label, is_sortable
 from rencai.core.errors import Refused
 from rencai.core.exports import write_xlsx_file, xlsx_file_response
 from rencai.core.forms import add_refusal, bootstrapify, validate
-from rencai.core.models import AuditAction, AuditEntry
+from rencai.core.models import AuditAction, AuditEntry, TrackedModel
 from rencai.core.objects.config import ObjectConfig, registered, sections_for
+from rencai.core.objects.workflow import Action
 from rencai.core.objects.writes import delete_object, run_action, save_object
 from rencai.core.paginator import ListPaginator
 from rencai.core.personal import personal_fields
@@ -35,33 +40,37 @@ class RoleRequiredMixin(LoginRequiredMixin):
     (a visitor who is not logged in is sent to log in first). Scoping of the objects the
     page shows stays with the page."""
 
-    roles: frozenset = frozenset()
+    roles: frozenset[str] = frozenset()
     denied_message = gettext_lazy("您的角色无权进行此操作。")
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and role_of(request.user) not in self.roles:
             raise PermissionDenied(self.denied_message)
         return super().dispatch(request, *args, **kwargs)
 
 
 class ObjectViewMixin(LoginRequiredMixin):
-    config: ObjectConfig = None
+    #: Set for each object by ``as_view(config=...)`` (which needs the class attribute).
+    config: ObjectConfig = cast(ObjectConfig, None)
     permission = "view"
+    #: Set by ``View.setup`` (the mixin is always combined with a View).
+    request: HttpRequest
+    kwargs: dict[str, Any]
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not self.has_permission(request.user):
             raise PermissionDenied(_("您的角色无权进行此操作。"))
         return super().dispatch(request, *args, **kwargs)
 
-    def has_permission(self, user) -> bool:
-        return getattr(self.config, f"can_{self.permission}")(user)
+    def has_permission(self, user: Any) -> bool:
+        return bool(getattr(self.config, f"can_{self.permission}")(user))
 
-    def base_context(self) -> dict:
+    def base_context(self) -> dict[str, Any]:
         return {"config": self.config, "opts": self.config.model._meta}
 
 
 class FilteredListMixin(ObjectViewMixin):
-    def filtered_queryset(self):
+    def filtered_queryset(self) -> tuple[QuerySet[Any], Any]:
         config = self.config
         queryset = config.visible(self.request.user)
         filterset = None
@@ -81,7 +90,7 @@ class FilteredListMixin(ObjectViewMixin):
 class ObjectListView(FilteredListMixin, TemplateView):
     template_name = "core/object_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         queryset, filterset = self.filtered_queryset()
         page = ListPaginator(queryset, self.config.paginate_by).get_page(self.request.GET.get("page"))
         columns = self.config.list_columns
@@ -115,7 +124,7 @@ class ObjectExportView(FilteredListMixin, View):
 
     chunk_size = 2000
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         queryset, _filterset = self.filtered_queryset()
         columns = self.config.get_export_columns()
         unmasked = may_unmask(request.user) and request.GET.get("unmask") == "1"
@@ -149,10 +158,11 @@ class ObjectExportView(FilteredListMixin, View):
 class ObjectDetailView(ObjectViewMixin, TemplateView):
     template_name = "core/object_detail.html"
 
-    def get_object(self):
-        return get_object_or_404(self.config.visible(self.request.user), pk=self.kwargs["pk"])
+    def get_object(self) -> models.Model:
+        obj: models.Model = get_object_or_404(self.config.visible(self.request.user), pk=self.kwargs["pk"])
+        return obj
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         obj = self.get_object()
         names = self.config.detail_fields or self.config.list_columns
         personal = personal_fields(self.config.model)
@@ -187,7 +197,7 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
     def labelled_changes(self, entry: AuditEntry) -> list[tuple[str, object, object]]:
         """(field label, before, after) for every field the entry changed; a reference is
         shown by the name of what it refers to."""
-        rows = []
+        rows: list[tuple[str, object, object]] = []
         for name, values in entry.changes.items():
             if name == "id" or not isinstance(values, list) or len(values) != 2:
                 continue
@@ -201,9 +211,10 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
             )
         return rows
 
-    def referenced(self, field_name: str, value):
+    def referenced(self, field_name: str, value: Any) -> Any:
         try:
-            model_field = self.config.model._meta.get_field(field_name)
+            # Audited changes name concrete fields only (see audit.field_values).
+            model_field = cast("models.Field[Any, Any]", self.config.model._meta.get_field(field_name))
         except Exception:  # noqa: BLE001 - a field since removed
             return value
         if value in (None, ""):
@@ -214,7 +225,8 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
             return dict(model_field.flatchoices).get(value, value)
         if not model_field.is_relation:
             return value
-        related = model_field.related_model._default_manager.filter(pk=value).first()
+        related_model = cast(type[models.Model], model_field.related_model)
+        related = related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else value
 
 
@@ -222,31 +234,34 @@ class ObjectFormView(ObjectViewMixin, TemplateView):
     template_name = "core/object_form.html"
     permission = "change"
 
-    def get_object(self):
+    def get_object(self) -> models.Model | None:
         if "pk" not in self.kwargs:
             return None
-        return get_object_or_404(self.config.editable(self.request.user), pk=self.kwargs["pk"])
+        obj: models.Model = get_object_or_404(self.config.editable(self.request.user), pk=self.kwargs["pk"])
+        return obj
 
-    def has_permission(self, user) -> bool:
+    def has_permission(self, user: Any) -> bool:
         if "pk" not in self.kwargs:
             return self.config.can_create(user)
         return self.config.can_change(user)
 
-    def build_form(self, instance, data=None, files=None):
+    def build_form(self, instance: models.Model | None, data: Any = None, files: Any = None) -> forms.ModelForm[Any]:
         form_class = self.config.get_form_class(self.request.user, instance)
         initial = self.config.initial_from_query(self.request.GET) if instance is None else None
         form = form_class(data=data, files=files, instance=instance, initial=initial)
         self.config.limit_form_choices(form, self.request.user)
         bootstrapify(form)
         if instance is not None:
-            form.fields["_version"] = forms.IntegerField(widget=forms.HiddenInput, initial=instance.version)
+            form.fields["_version"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=cast(TrackedModel, instance).version
+            )
         return form
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         instance = self.get_object()
         return self.render_to_response(self.context(self.build_form(instance), instance))
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         instance = self.get_object()
         form = self.build_form(instance, data=request.POST, files=request.FILES)
         if not validate(form):
@@ -268,7 +283,7 @@ class ObjectFormView(ObjectViewMixin, TemplateView):
             messages.info(request, notice)
         return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
 
-    def context(self, form, instance) -> dict:
+    def context(self, form: forms.BaseForm, instance: models.Model | None) -> dict[str, Any]:
         return {**self.base_context(), "form": form, "object": instance}
 
 
@@ -276,13 +291,14 @@ class ObjectDeleteView(ObjectViewMixin, TemplateView):
     template_name = "core/object_confirm_delete.html"
     permission = "delete"
 
-    def get_object(self):
-        return get_object_or_404(self.config.editable(self.request.user), pk=self.kwargs["pk"])
+    def get_object(self) -> models.Model:
+        obj: models.Model = get_object_or_404(self.config.editable(self.request.user), pk=self.kwargs["pk"])
+        return obj
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**self.base_context(), "object": self.get_object()}
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
         try:
             delete_object(self.config, obj, request.user)
@@ -298,10 +314,10 @@ class ObjectActionView(ObjectViewMixin, TemplateView):
 
     template_name = "core/object_action.html"
 
-    def has_permission(self, user) -> bool:
+    def has_permission(self, user: Any) -> bool:
         return self.config.can_view(user)
 
-    def get_action_and_object(self):
+    def get_action_and_object(self) -> tuple[Action, models.Model]:
         action = self.config.action(self.kwargs["action"])
         if action is None:
             raise Http404
@@ -310,14 +326,14 @@ class ObjectActionView(ObjectViewMixin, TemplateView):
             raise PermissionDenied(_("您现在不能对该记录进行此操作。"))
         return action, obj
 
-    def build_form(self, action, data=None):
+    def build_form(self, action: Action, data: Any = None) -> forms.BaseForm:
         return bootstrapify(action.form_class()(data=data))
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         action, obj = self.get_action_and_object()
         return self.render_to_response(self.context(action, obj, self.build_form(action)))
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         action, obj = self.get_action_and_object()
         form = self.build_form(action, request.POST)
         if not validate(form):
@@ -330,14 +346,14 @@ class ObjectActionView(ObjectViewMixin, TemplateView):
         messages.success(request, notice or _("已完成：%(action)s") % {"action": action.label})
         return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
 
-    def context(self, action, obj, form) -> dict:
+    def context(self, action: Action, obj: models.Model, form: forms.BaseForm) -> dict[str, Any]:
         return {**self.base_context(), "action": action, "object": obj, "form": form}
 
 
 class UnmaskView(LoginRequiredMixin, View):
     """Shows one personal field in full to a user who may unmask, and audits it."""
 
-    def post(self, request, slug: str, pk: int, field: str):
+    def post(self, request: HttpRequest, slug: str, pk: int, field: str) -> HttpResponse:
         config = registered().get(slug)
         if config is None or field not in personal_fields(config.model):
             raise Http404
@@ -348,11 +364,11 @@ class UnmaskView(LoginRequiredMixin, View):
         return HttpResponse(getattr(obj, field) or "", content_type="text/plain; charset=utf-8")
 
 
-def object_urlpatterns() -> list:
+def object_urlpatterns() -> list[URLPattern]:
     """URL patterns of every declared object, under /o/<slug>/."""
-    patterns = []
+    patterns: list[URLPattern] = []
     for slug, config in registered().items():
-        views = {
+        views: dict[str, tuple[str, type[View]]] = {
             "list": (f"o/{slug}/", ObjectListView),
             "export": (f"o/{slug}/export/", ObjectExportView),
             "create": (f"o/{slug}/new/", ObjectFormView),

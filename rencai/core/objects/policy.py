@@ -6,10 +6,11 @@ verb cannot be allowed on one path and refused on another.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.db import models
 
+from rencai.core.models import ScopedQuerySet
 from rencai.core.roles import BUSINESS_ROLES, OFFICE_AND_LIAISONS, OFFICE_ONLY, role_of
 
 Verb = Literal["view", "create", "change", "delete", "import", "export"]
@@ -54,13 +55,18 @@ class Policy:
         return True
 
     def visible(self, model: type[models.Model], user: Any) -> models.QuerySet[Any]:
-        queryset: models.QuerySet[Any] = model._default_manager.visible_to(user)  # type: ignore[attr-defined]
+        queryset: models.QuerySet[Any] = _scoped(model).visible_to(user)
         if self.narrow_visible is not None:
             queryset = self.narrow_visible(queryset, user)
         return queryset
 
     def editable(self, model: type[models.Model], user: Any) -> models.QuerySet[Any]:
-        queryset: models.QuerySet[Any] = model._default_manager.editable_by(user)  # type: ignore[attr-defined]
+        queryset: models.QuerySet[Any] = _scoped(model).editable_by(user)
         if self.narrow_editable is not None:
             queryset = self.narrow_editable(queryset, user)
         return queryset
+
+
+def _scoped(model: type[models.Model]) -> ScopedQuerySet:
+    """All rows of a declared (scoped) model, as the ScopedQuerySet its manager gives."""
+    return cast(ScopedQuerySet, model._default_manager.all())

@@ -10,6 +10,7 @@ other save.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django import forms
 from django.db import models
@@ -25,13 +26,15 @@ class Action:
 
     name: str
     label: str
-    roles: frozenset
-    perform: Callable[[models.Model, object, dict], str | None]
+    roles: frozenset[str]
+    #: Called with the object, the user and the cleaned inputs (typed ``Any`` so that apps
+    #: can pass functions taking their own models and user).
+    perform: Callable[[Any, Any, dict[str, Any]], str | None]
     inputs: Callable[[], dict[str, forms.Field]] = field(default=dict)
-    available: Callable[[models.Model, object], bool] = field(default=lambda obj, user: True)
+    available: Callable[[Any, Any], bool] = field(default=lambda obj, user: True)
     style: str = "outline-primary"
 
-    def allowed(self, obj: models.Model, user) -> bool:
+    def allowed(self, obj: models.Model, user: Any) -> bool:
         return role_of(user) in self.roles and self.available(obj, user)
 
     def form_class(self) -> type[forms.Form]:
@@ -46,12 +49,12 @@ class Transition:
     label: str
     sources: tuple[str, ...]
     target: str
-    roles: frozenset
+    roles: frozenset[str]
     inputs: Callable[[], dict[str, forms.Field]] = field(default=dict)
     #: Extra work done before the new state is saved (may raise Refused).
-    effect: Callable[[models.Model, object, dict], None] | None = None
+    effect: Callable[[Any, Any, dict[str, Any]], None] | None = None
     #: A further condition on the object and user (for example "the talent themself").
-    condition: Callable[[models.Model, object], bool] = field(default=lambda obj, user: True)
+    condition: Callable[[Any, Any], bool] = field(default=lambda obj, user: True)
     style: str = "outline-primary"
 
 
@@ -70,10 +73,10 @@ class Workflow:
         return [self._action(t) for t in self.transitions]
 
     def _action(self, transition: Transition) -> Action:
-        def available(obj, user, t=transition) -> bool:
+        def available(obj: Any, user: Any, t: Transition = transition) -> bool:
             return getattr(obj, self.state_field) in t.sources and t.condition(obj, user)
 
-        def perform(obj, user, data, t=transition) -> str | None:
+        def perform(obj: Any, user: Any, data: dict[str, Any], t: Transition = transition) -> str | None:
             return self.apply(obj, t, user, data)
 
         return Action(
@@ -86,7 +89,7 @@ class Workflow:
             style=transition.style,
         )
 
-    def apply(self, obj: models.Model, transition: Transition, user, data: dict) -> str:
+    def apply(self, obj: Any, transition: Transition, user: Any, data: dict[str, Any]) -> str:
         if getattr(obj, self.state_field) not in transition.sources:
             raise Conflict(f"当前状态为“{self.state_label(obj)}”，不能{transition.label}。")
         data = dict(data)
@@ -106,7 +109,7 @@ class Workflow:
         return f"已{transition.label}：{obj}"
 
     def state_label(self, obj: models.Model) -> str:
-        return getattr(obj, f"get_{self.state_field}_display")()
+        return str(getattr(obj, f"get_{self.state_field}_display")())
 
 
 def reason_input(

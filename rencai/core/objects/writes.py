@@ -22,6 +22,8 @@ from rencai.core.roles import role_of
 from rencai.core.versioning import check_version
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from rencai.core.objects.config import ObjectConfig
     from rencai.core.objects.workflow import Action
 
@@ -67,7 +69,7 @@ def save_object(
         raise Conflict(_("与已有记录重复或冲突，未保存。请检查后重试。")) from exc
 
 
-def in_use_message(instance: models.Model, dependents: Iterable[models.Model], hint: str = "") -> str:
+def in_use_message(instance: models.Model, dependents: Iterable[models.Model], hint: "StrOrPromise" = "") -> str:
     """'该人才库仍有 15 条入库记录、2 个入库批次引用，不能删除；可先办理出库。'"""
     counts = Counter(str(d._meta.verbose_name) for d in dependents)
     parts = "、".join(

@@ -80,3 +80,13 @@ def test_the_schema_documents_every_refusal_and_the_imports(users, client_for):
                 assert {"400", "403", "404", "409"} <= set(operation["responses"]), (method, path)
     assert "/api/imports/" in schema["paths"]
     assert "multipart/form-data" in schema["paths"]["/api/imports/"]["post"]["requestBody"]["content"]
+
+
+@pytest.mark.parametrize("value", ["7.952268205305627e-263", "0", "99999"])
+def test_a_year_filter_takes_only_a_calendar_year(users, client_for, value):
+    client = client_for("office")
+    for slug in ("training-classes", "campaigns"):
+        response = client.get(f"/api/{slug}/?year={value}")
+        assert response.status_code == 400, (slug, value)
+        assert "year" in response.json()
+    assert client.get("/api/training-classes/?year=2026").status_code == 200

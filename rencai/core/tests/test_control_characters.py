@@ -7,7 +7,7 @@ from rencai.core.objects import registered
 
 
 def _html_lists(user_role: str) -> list[str]:
-    return [f"/o/{slug}/" for slug, config in registered().items() if user_role in config.view_roles]
+    return [f"/o/{slug}/" for slug, config in registered().items() if user_role in config.policy.roles("view")]
 
 
 def test_nul_in_search_of_every_html_list_is_not_a_server_error(users, client_for):

@@ -19,6 +19,7 @@ from django.test import Client
 from rencai.core.models import AuditAction, AuditEntry
 from rencai.core.objects import ObjectConfig, registered
 from rencai.core.objects.api import _stored_values
+from rencai.core.objects.policy import Verb
 
 #: The users (of the shared fixture) tried for a verb, in this order: the first the
 #: policy allows acts.
@@ -340,19 +341,17 @@ def test_every_object_has_a_sample():
     assert not missing, f"declare a CRUD sample for {missing} in test_crud.py"
 
 
-def actor_for(config: ObjectConfig, verb: str, users) -> str | None:
+def actor_for(config: ObjectConfig, verb: Verb, users) -> str | None:
     for name in ACTORS:
         if config.policy.allows(verb, users[name]):
             return name
     return None
 
 
-def last_entry(config: ObjectConfig, pk: int) -> AuditEntry | None:
-    return (
-        AuditEntry.objects.filter(object_type=config.model._meta.label_lower, object_id=str(pk))
-        .order_by("-seq")
-        .first()
-    )
+def last_entry(config: ObjectConfig, pk: int) -> AuditEntry:
+    """The newest audit entry of one record (there must be one)."""
+    label = config.model._meta.label_lower
+    return AuditEntry.objects.filter(object_type=label, object_id=str(pk)).latest("seq")
 
 
 def created_entry(config: ObjectConfig, pk: int) -> bool:
@@ -566,7 +565,7 @@ def test_crud_through_page_and_api(slug, users, client_for, world, foreign):
         assert config.model._default_manager.filter(pk=objects[0].pk).exists()
 
 
-def check_edits(config: ObjectConfig, slug: str, client: Client, user, objects: list[Model], change) -> None:
+def check_edits(config: ObjectConfig, slug: str, client: Client, user, objects: list[Any], change) -> None:
     obj = objects[0]
     version = obj.version
     values = edit_values(config, user, obj, change)
@@ -590,7 +589,7 @@ def check_edits(config: ObjectConfig, slug: str, client: Client, user, objects: 
     assert missing.status_code == 400
 
 
-def check_deletes(config: ObjectConfig, slug: str, client: Client, objects: list[Model]) -> None:
+def check_deletes(config: ObjectConfig, slug: str, client: Client, objects: list[Any]) -> None:
     """Delete through the page, then through the API; a delete the rules refuse (a record
     its own creation made others refer to) must be refused alike on both paths."""
     first, last = objects[0], objects[-1]

@@ -3,6 +3,7 @@ its layout read back (through the XML where python-docx has no API)."""
 
 import io
 from datetime import date
+from typing import Any
 
 import docx
 import pytest
@@ -26,7 +27,7 @@ TITLE = "关于2026年度金融人才评选结果的公示"
 
 
 def official(**changes) -> OfficialDocument:
-    values = {"title": TITLE, "issuer": ISSUER, "issued_on": date(2026, 11, 23)}
+    values: dict[str, Any] = {"title": TITLE, "issuer": ISSUER, "issued_on": date(2026, 11, 23)}
     values.update(changes)
     return OfficialDocument(**values)
 

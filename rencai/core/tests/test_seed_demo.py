@@ -41,11 +41,11 @@ def assert_selections_demo() -> None:
     assert winners.count() == finished.quota_total
     honoured = set(Honour.objects.filter(source=HonourSource.SELECTION).values_list("talent_id", flat=True))
     assert honoured == set(winners.values_list("talent_id", flat=True))
-    assert finished.review.reviewers.filter(state="active").count() == 5
-    assert finished.review.items.filter(sheets__is_outlier=True).exists()
-    expert_sheets = Campaign.objects.get(name="金融业务标兵").review.items.filter(
-        sheets__reviewer__user__username="expert"
-    )
+    review, in_review = finished.review, Campaign.objects.get(name="金融业务标兵").review
+    assert review is not None and in_review is not None
+    assert review.reviewers.filter(state="active").count() == 5
+    assert review.items.filter(sheets__is_outlier=True).exists()
+    expert_sheets = in_review.items.filter(sheets__reviewer__user__username="expert")
     assert expert_sheets.filter(sheets__state=SheetState.DRAFT).exists()
     out = StringIO()
     call_command("verify_draw", "--all", stdout=out)

@@ -47,7 +47,7 @@ def test_the_video_form_refuses_a_disguised_file(users, client_for, tmp_path, se
     data = {"title": "伪装视频", "topic": "人才管理", "duration_seconds": 60, "hours": "1.0"}
     fake = SimpleUploadedFile("讲座.mp4", b"\x00\x00\x00\x18ftypmp42" + b"MZ" * 2000, content_type="video/mp4")
     response = client_for("office").post("/o/videos/new/", {**data, "file": fake})
-    assert response.status_code == 200 and "不是视频" in response.content.decode()
+    assert response.status_code == 400 and "不是视频" in response.content.decode()
     assert not Video.objects.filter(title="伪装视频").exists()
     real = SimpleUploadedFile("讲座.mp4", _mp4(), content_type="video/mp4")
     response = client_for("office").post("/o/videos/new/", {**data, "file": real})

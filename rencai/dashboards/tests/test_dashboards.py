@@ -133,7 +133,9 @@ def independent_counts() -> dict[str, object]:
     }
 
 
-def generated_text(user, body: str, title: str = "测试", organization=None, year: int = YEAR) -> tuple[str, list]:
+def generated_text(
+    user, body: str, title: str = "测试", organization=None, year: int = YEAR
+) -> tuple[str, list[list[list[str]]], GeneratedDocument]:
     template = DocumentTemplate.objects.create(kind=DocumentKind.WORK_REPORT, title=title, body=body)
     document = GeneratedDocument.objects.create(
         template=template, year=year, organization=organization, requested_by=user

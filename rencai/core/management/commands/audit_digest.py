@@ -1,7 +1,8 @@
 import os
 from datetime import date, timedelta
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from rencai.core.audit import check_digest, checkpoint_dir, daily_digest
@@ -13,11 +14,11 @@ class Command(BaseCommand):
         "--check SEQ HASH 核对一份旧摘要的链头是否仍在表中。"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="日期 YYYY-MM-DD（默认昨天）")
         parser.add_argument("--check", nargs=2, metavar=("SEQ", "HASH"), help="核对摘要上的日终链头")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             day = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate() - timedelta(days=1)
         except ValueError as exc:

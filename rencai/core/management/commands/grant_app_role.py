@@ -1,6 +1,8 @@
 """Give the application's database role what it needs and nothing more (PostgreSQL)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 #: Tables the application reads but never changes.
@@ -29,10 +31,10 @@ class Command(BaseCommand):
         "审计表只能读取和追加，迁移记录表只读；该角色不得拥有任何表。每次 migrate 后运行。"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("role", help="应用使用的数据库角色，如 rencai_app")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("只适用于 PostgreSQL：SQLite 没有数据库角色。")
         role = options["role"]

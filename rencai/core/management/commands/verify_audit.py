@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rencai.core.audit import verify_all, write_checkpoint
 
@@ -9,10 +11,10 @@ class Command(BaseCommand):
         "通过后写入新的检查点。完整时退出码为0。"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-checkpoint", action="store_true", help="校验通过后不写入新的检查点")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         checked, bad_seq, reason, checkpoint = verify_all()
         if bad_seq is not None:
             raise CommandError(f"审计链在第 {bad_seq} 条记录处断开：{reason}")

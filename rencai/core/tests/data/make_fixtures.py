@@ -11,6 +11,7 @@ import re
 import struct
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import msoffcrypto.format.ooxml
 import olefile
@@ -131,7 +132,7 @@ def ods_cell(value) -> str:
 def write_ods(path: Path) -> None:
     """OpenDocument by hand: mimetype first and stored, a manifest, content.xml without the
     whitespace between elements (as LibreOffice writes it; calamine refuses text inside a row)."""
-    rows = [["姓名", "身份证号码", "出生日期", "工作单位", "年薪（万元）"]]
+    rows: list[list[Any]] = [["姓名", "身份证号码", "出生日期", "工作单位", "年薪（万元）"]]
     rows += [[p[0], p[1], p[3], p[4], 30.5 + i] for i, p in enumerate(PEOPLE)]
     body = "\n".join("    <table:table-row>" + "".join(ods_cell(v) for v in row) + "</table:table-row>" for row in rows)
     with zipfile.ZipFile(path, "w") as archive:
