@@ -1,14 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from rencai.accounts import security_views, views
+from rencai.accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("otp/", security_views.OTPView.as_view(), name="otp"),
+    path("otp/", views.OTPView.as_view(), name="otp"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
@@ -17,12 +17,12 @@ urlpatterns = [
         name="password",
     ),
     path("password/done/", views.password_changed, name="password-done"),
-    path("role-changes/", security_views.RoleChangeListView.as_view(), name="role-changes"),
+    path("role-changes/", views.RoleChangeListView.as_view(), name="role-changes"),
     path(
         "role-changes/<int:pk>/<str:decision>/",
-        security_views.RoleChangeDecideView.as_view(),
+        views.RoleChangeDecideView.as_view(),
         name="role-change-decide",
     ),
-    path("enrolment-code/<int:pk>/", security_views.EnrolmentCodeView.as_view(), name="enrolment-code"),
-    path("lockouts/", security_views.LockoutView.as_view(), name="lockouts"),
+    path("enrolment-code/<int:pk>/", views.EnrolmentCodeView.as_view(), name="enrolment-code"),
+    path("lockouts/", views.LockoutView.as_view(), name="lockouts"),
 ]
