@@ -49,7 +49,11 @@ def test_out_of_range_ids_and_filters_are_refused_not_crashed(users, client_for)
     assert client.get("/api/talents/99999999999999999999999/").status_code == 404
     assert client.get("/o/talents/99999999999999999999999/").status_code == 404
     response = client.get("/api/service-requests/?talent=99999999999999999999999")
-    assert response.status_code == 400
+    # SQLite cannot bind the number (a 400 in Chinese); PostgreSQL's lookup finds nothing.
+    if response.status_code == 200:
+        assert response.json()["count"] == 0
+    else:
+        assert response.status_code == 400 and "超出范围" in response.json()["detail"]
     page = client.get("/o/service-requests/?talent=99999999999999999999999")
     assert page.status_code in (200, 400)
     assert "服务诉求" in page.content.decode() or "输入有误" in page.content.decode()
