@@ -1,8 +1,6 @@
 """Optimistic locking: an edit made on stale data is refused, never silently applied."""
 
-from collections.abc import Callable
-
-from django.db import models, transaction
+from django.db import models
 
 from rencai.core.errors import StaleEdit
 
@@ -28,10 +26,3 @@ def check_version(instance: models.Model, expected_version: int | str | None) ->
     if expected is None or current != expected:
         raise StaleEdit(current)
     instance.version = current + 1  # type: ignore[attr-defined]
-
-
-def save_versioned(instance: models.Model, expected_version: int | None, save: Callable[[], object]) -> None:
-    """Save through ``save`` only if the stored version still equals ``expected_version``."""
-    with transaction.atomic():
-        check_version(instance, expected_version)
-        save()

@@ -132,21 +132,21 @@ def _form_value(field: forms.Field, data: Mapping[str, Any], name: str) -> Any:
     return str(value) if not isinstance(field, forms.FileField) else value
 
 
+def _as_posted(value: Any) -> Any:
+    """A model value as a page's form post carries it: ids for related records (a list of
+    them for a multiple choice), booleans as they are, anything else as text."""
+    if isinstance(value, list | tuple):
+        return [str(getattr(v, "pk", v)) for v in value]
+    if isinstance(value, bool):
+        return value
+    return str(getattr(value, "pk", value))
+
+
 def _stored_values(form_class: type[forms.ModelForm[Any]], instance: models.Model) -> dict[str, Any]:
     """What the form would show for ``instance``: the base of a partial update."""
     names = [n for n, f in form_class.base_fields.items() if not isinstance(f, forms.FileField)]
     values = model_to_dict(instance, fields=names)
-    stored: dict[str, Any] = {}
-    for name, value in values.items():
-        if isinstance(value, list):
-            stored[name] = [str(getattr(v, "pk", v)) for v in value]
-        elif value is None:
-            stored[name] = ""
-        elif isinstance(value, bool):
-            stored[name] = value
-        else:
-            stored[name] = str(getattr(value, "pk", value))
-    return stored
+    return {name: "" if value is None else _as_posted(value) for name, value in values.items()}
 
 
 def _initial_values(form_class: type[forms.Form] | type[forms.ModelForm[Any]]) -> dict[str, Any]:
@@ -155,14 +155,8 @@ def _initial_values(form_class: type[forms.Form] | type[forms.ModelForm[Any]]) -
     values: dict[str, Any] = {}
     for name, field in form_class.base_fields.items():
         initial = field.initial() if callable(field.initial) else field.initial
-        if initial is None or isinstance(field, forms.FileField):
-            continue
-        if isinstance(initial, list | tuple):
-            values[name] = [str(getattr(v, "pk", v)) for v in initial]
-        elif isinstance(initial, bool):
-            values[name] = initial
-        else:
-            values[name] = str(getattr(initial, "pk", initial))
+        if initial is not None and not isinstance(field, forms.FileField):
+            values[name] = _as_posted(initial)
     return values
 
 

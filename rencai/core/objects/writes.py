@@ -72,9 +72,7 @@ def save_object(
 def in_use_message(instance: models.Model, dependents: Iterable[models.Model], hint: "StrOrPromise" = "") -> str:
     """'该人才库仍有 15 条入库记录、2 个入库批次引用，不能删除；可先办理出库。'"""
     counts = Counter(str(d._meta.verbose_name) for d in dependents)
-    parts = "、".join(
-        _("%(count)s条%(name)s") % {"count": count, "name": name} for name, count in counts.most_common()
-    )
+    parts = "、".join(_("%(count)s条%(name)s") % {"count": count, "name": name} for name, count in counts.most_common())
     message = _("该%(kind)s“%(object)s”仍有%(parts)s引用，不能删除") % {
         "kind": instance._meta.verbose_name,
         "object": instance,
