@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rencai.dashboards.figures import Count, Period, list_count
+from rencai.core.figures import Count, Period, data_items, list_count
 from rencai.orgs.models import Organization
 from rencai.returns.models import ReturnPeriod
 from rencai.returns.services import board
@@ -131,10 +131,17 @@ ITEMS: dict[str, tuple[str, Callable[[Scope], object]]] = {
 }
 
 
+def all_items() -> dict[str, tuple[str, Callable[[Scope], object]]]:
+    """The registry's own items and those the apps declare in their providers."""
+    declared = {name: (item.label, item.compute) for name, item in data_items().items()}
+    return {**ITEMS, **declared}
+
+
 def available() -> list[tuple[str, str]]:
-    return [(name, label) for name, (label, _) in ITEMS.items()]
+    return [(name, label) for name, (label, _) in all_items().items()]
 
 
 def compute(names, scope: Scope) -> dict[str, object]:
     """The value of each named item (None when the platform cannot give it)."""
-    return {name: ITEMS[name][1](scope) for name in names if name in ITEMS}
+    items = all_items()
+    return {name: items[name][1](scope) for name in names if name in items}

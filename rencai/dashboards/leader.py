@@ -1,14 +1,13 @@
 """What the leader view shows, each figure with the list it counts."""
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from rencai.core.figures import Block, Figure, Period, leader_blocks, list_count, named
 from rencai.core.roles import CITYWIDE_READERS, Role, role_of
 from rencai.dashboards.data import Scope
-from rencai.dashboards.figures import Figure, Period, list_count
 from rencai.dashboards.models import Target
 from rencai.dashboards.targets import progress
 from rencai.orgs.models import OrganizationKind
@@ -16,15 +15,6 @@ from rencai.returns.models import ReturnPeriod
 from rencai.returns.services import board
 from rencai.selections.models import ApplicationState, Campaign, CampaignState
 from rencai.talents.models import DictionaryEntry, DictionaryKind, PoolBatch, TalentPool
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-@dataclass
-class Block:
-    title: str
-    figures: list[Figure] = field(default_factory=list)
 
 
 @dataclass
@@ -70,7 +60,7 @@ def _build(user, period: Period) -> LeaderData:
     data = LeaderData(
         period=period, scope=scope, categories=entries(DictionaryKind.CATEGORY), tiers=entries(DictionaryKind.TIER)
     )
-    data.total = _named("在库人才", scope.talents())
+    data.total = named("在库人才", scope.talents())
     for category in data.categories:
         cells = [scope.talents(category=category.pk, tier=tier.pk) for tier in data.tiers]
         data.matrix.append((category, cells, scope.talents(category=category.pk)))
@@ -78,7 +68,7 @@ def _build(user, period: Period) -> LeaderData:
     for value, label in OrganizationKind.choices:
         figure = scope.talents(organization_kind=value)
         if figure.value:
-            kinds.figures.append(_named(label, figure))
+            kinds.figures.append(named(label, figure))
     data.blocks = [
         kinds,
         _pools(user),
@@ -86,33 +76,30 @@ def _build(user, period: Period) -> LeaderData:
         _training(scope),
         _returns(user, period),
         _services(user),
+        *leader_blocks(user, period),
     ]
     if role_of(user) in (Role.OFFICE, Role.LEADER):
         data.targets = [(t, progress(t, user)) for t in Target.objects.all()]
     return data
 
 
-def _named(label: "StrOrPromise", figure: Figure) -> Figure:
-    return Figure(label, figure.value, figure.url)
-
-
 def _pools(user) -> Block:
     block = Block("人才库在库成员")
     for pool in TalentPool.objects.filter(is_active=True).order_by("name"):
-        block.figures.append(_named(pool.name, list_count("pool-memberships", user, pool=pool.pk, status="active")))
+        block.figures.append(named(pool.name, list_count("pool-memberships", user, pool=pool.pk, status="active")))
         for batch in PoolBatch.objects.filter(pool=pool).order_by("term_start"):
             figure = list_count("pool-memberships", user, batch=batch.pk, status="active")
             if figure.value:
-                block.figures.append(_named(f"　{pool.name}·{batch.name}", figure))
+                block.figures.append(named(f"　{pool.name}·{batch.name}", figure))
     return block
 
 
 def _selections(user, period: Period) -> Block:
     block = Block(f"{period}评选")
-    block.figures.append(_named("评选活动", list_count("campaigns", user, year=period.year)))
+    block.figures.append(named("评选活动", list_count("campaigns", user, year=period.year)))
     for campaign in Campaign.objects.filter(year=period.year, state=CampaignState.DECIDED).order_by("id"):
         figure = list_count("applications", user, campaign=campaign.pk, state=ApplicationState.WINNER)
-        block.figures.append(_named(f"{campaign.name}当选", figure))
+        block.figures.append(named(f"{campaign.name}当选", figure))
     return block
 
 
@@ -141,7 +128,7 @@ def _returns(user, period: Period) -> Block:
             block.figures.append(Figure(f"{return_period.form.name}已报", counts["reported"], url))
         else:
             figure = list_count("submissions", user, q=return_period.label)
-            block.figures.append(_named(f"{return_period}", figure))
+            block.figures.append(named(f"{return_period}", figure))
     return block
 
 
@@ -149,8 +136,8 @@ def _services(user) -> Block:
     return Block(
         "人才服务诉求",
         [
-            _named("未办结", list_count("service-requests", user, unfinished="true")),
-            _named("已逾期", list_count("service-requests", user, overdue="true")),
+            named("未办结", list_count("service-requests", user, unfinished="true")),
+            named("已逾期", list_count("service-requests", user, overdue="true")),
         ],
     )
 

@@ -250,6 +250,28 @@ def test_leader_figures_equal_their_lists(client_for, users, world):
     assert 'id="figure-total"' in page
 
 
+def test_apps_contribute_leader_blocks_and_data_items_through_the_registry(client_for, users, world, monkeypatch):
+    from rencai.core import figures as registry
+
+    monkeypatch.setattr(registry, "_leader_blocks", [])
+    monkeypatch.setattr(registry, "_data_items", {})
+
+    @registry.leader_block_provider(order=10)
+    def talents_block(user, period):
+        return registry.Block("外部模块", [registry.named("外部在库人才", registry.list_count("talents", user))])
+
+    registry.data_item("外部数据项", "外部模块给出的数")(lambda scope: f"{scope.period.year}年7项")
+    page = client_for("office").get("/dashboards/").content.decode()
+    assert "外部模块" in page and "外部在库人才" in page
+    response = client_for("office").post(
+        "/o/document-templates/new/",
+        {"kind": "work_report", "title": "汇报", "body": "已有{{外部数据项}}。", "is_active": "on"},
+    )
+    assert response.status_code == 302 and DocumentTemplate.objects.filter(title="汇报").exists()
+    with pytest.raises(ValueError, match="declared twice"):
+        registry.data_item("外部数据项", "again")(lambda scope: 1)
+
+
 def test_a_liaison_sees_their_institutions_version(client_for, users, world):
     page = client_for("liaison").get("/dashboards/").content.decode()
     total = re.search(
