@@ -197,7 +197,11 @@ class InfoItem(OrgOwnedModel):
             errors["head_signoff"] = _("信息须经单位负责人审核签发后方可报送，请确认已签发。")
         elif not self.signed_by.strip():
             errors["signed_by"] = _("请填写签发人（单位负责人）姓名。")
-        if self.commission is not None and self.organization_id and self.commission.organization_id != self.organization_id:
+        if (
+            self.commission is not None
+            and self.organization_id
+            and self.commission.organization_id != self.organization_id
+        ):
             errors["commission"] = _("所选约稿不是向本单位约的稿。")
         if errors:
             raise ValidationError(errors)

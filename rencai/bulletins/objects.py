@@ -197,9 +197,6 @@ class InfoItemObjects(ObjectConfig):
         super().limit_form_choices(form, user)
         commissions = form.fields["commission"].queryset
         form.fields["commission"].queryset = commissions.filter(state=CommissionState.OPEN)
-        if role_of(user) == Role.LIAISON:
-            units = services.current_liaisons().filter(user=user).values("organization")
-            form.fields["organization"].queryset = form.fields["organization"].queryset.filter(pk__in=units)
         form.fields["organization"].label = _("报送单位")
 
     def before_save(self, instance, user, creating):
