@@ -41,10 +41,16 @@ class ItemFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("类别"))
     year = YearFilter(field_name="submitted_at__year", label=_("报送年度"))
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("单位编号"))
+    passed = yes_no_filter(_("已呈阅领导"), method="filter_passed")
 
     class Meta:
         model = InfoItem
-        fields = ["state", "category", "year", "organization"]
+        fields = ["state", "category", "year", "organization", "passed"]
+
+    def filter_passed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(passed_to_leader_at__isnull=not value)
 
 
 class IssueFilter(django_filters.FilterSet):

@@ -2,6 +2,7 @@
 versions and attachments, commissions (约稿), periodicals and their issues, adoptions,
 leaders' instructions (批示) and the year's scoring rules."""
 
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -350,6 +351,11 @@ class PeriodicalObjects(ObjectConfig):
             [(_("期次"), PeriodicalIssue, ["year", "number", "serial", "issued_on", "state"])], user, periodical=obj.pk
         )
 
+    def detail_links(self, obj, user):
+        if role_of(user) == Role.OFFICE:
+            return [(_("新建一期"), f"{reverse('objects:periodical-issues-create')}?periodical={obj.pk}")]
+        return []
+
 
 def _published_unless_staff(issues, user):
     """An issue being edited is seen by the office and the leaders only."""
@@ -390,6 +396,24 @@ class PeriodicalIssueObjects(ObjectConfig):
         for word in words:
             items = items.filter(search_text__icontains=word)
         return queryset.filter(adoptions__item__in=items).distinct()
+
+    def initial_from_query(self, query):
+        """A new issue of a periodical (``?periodical=3``) is numbered after its last one."""
+        initial = super().initial_from_query(query)
+        wanted = str(query.get("periodical", ""))
+        periodical = (
+            Periodical.objects.filter(pk=int(wanted)).first() if wanted.isdigit() and len(wanted) < 10 else None
+        )
+        if periodical is not None:
+            today = timezone.localdate()
+            issues = periodical.issues.all()
+            last_number = issues.filter(year=today.year).aggregate(n=Max("number"))["n"] or 0
+            last_serial = issues.aggregate(n=Max("serial"))["n"] or 0
+            initial.setdefault("year", today.year)
+            initial.setdefault("number", last_number + 1)
+            initial.setdefault("serial", last_serial + 1)
+            initial.setdefault("issued_on", today)
+        return initial
 
     def before_delete(self, instance, user):
         if instance.state == IssueState.PUBLISHED:

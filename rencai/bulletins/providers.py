@@ -90,3 +90,16 @@ def bulletins_todos(user) -> list[Todo]:
         if pending.value:
             todos.append(Todo(_("待审核的报送信息"), pending.url, pending.value))
     return todos
+
+
+@todo_provider
+def leader_reading(user) -> list[Todo]:
+    """Items the office passed to the leaders (呈阅), not yet instructed on."""
+    if role_of(user) != Role.LEADER:
+        return []
+    from rencai.bulletins.models import InfoItem
+
+    waiting = InfoItem.objects.filter(passed_to_leader_at__isnull=False, instructions__isnull=True).count()
+    if not waiting:
+        return []
+    return [Todo(_("呈阅领导的信息"), list_count("info-items", user, passed="true").url, waiting, "info")]

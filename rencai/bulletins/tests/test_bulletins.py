@@ -416,3 +416,21 @@ def test_demo_has_72_liaisons_and_a_year_of_issues(db):
     counts = (InfoItem.objects.count(), AuditEntry.objects.count())
     __import__("rencai.bulletins.demo", fromlist=["load"]).load(StringIO())
     assert (InfoItem.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def test_new_issue_is_numbered_after_the_last_and_passed_items_reach_the_leader(users, client_for, bank, desk):
+    from rencai.core.todos import todos_for
+
+    office = client_for("office")
+    page = office.get(f"/o/periodical-issues/new/?periodical={desk['periodical'].pk}").content.decode()
+    assert 'name="number" value="4"' in page and 'name="serial" value="28"' in page
+    assert office.get("/o/periodical-issues/new/?periodical=abc").status_code == 200
+    submit(client_for("liaison"), bank)
+    item = _item(bank)
+    office.post(f"/o/info-items/{item.pk}/do/accept/")
+    office.post(f"/o/info-items/{item.pk}/do/pass_to_leader/")
+    item.refresh_from_db()
+    assert item.passed_to_leader_at is not None
+    assert {t.title: t.count for t in todos_for(users["leader"])}["呈阅领导的信息"] == 1
+    listed = client_for("leader").get("/o/info-items/", {"passed": "true"}).content.decode()
+    assert f"/o/info-items/{item.pk}/" in listed
