@@ -434,3 +434,20 @@ def test_new_issue_is_numbered_after_the_last_and_passed_items_reach_the_leader(
     assert {t.title: t.count for t in todos_for(users["leader"])}["呈阅领导的信息"] == 1
     listed = client_for("leader").get("/o/info-items/", {"passed": "true"}).content.decode()
     assert f"/o/info-items/{item.pk}/" in listed
+
+
+def test_coverage_shows_institutions_without_a_liaison_and_turnover(users, client_for, bank, other_bank, desk):
+    Liaison.objects.create(
+        organization=other_bank,
+        user=users["other_liaison"],
+        phone="13912340000",
+        term_start=date(YEAR - 2, 1, 1),
+        term_end=date(YEAR - 1, 12, 31),
+    )
+    page = client_for("office").get("/bulletins/coverage/").content.decode()
+    assert "在任联络员1名；尚无联络员的机构1家" in page
+    row = page.split(other_bank.name)[1].split("</tr>")[0]
+    assert "无" in row
+    assert client_for("liaison").get("/bulletins/coverage/").status_code == 403
+    record = client_for("office").get(f"/o/liaisons/{Liaison.objects.get(user=users['liaison']).pk}/").content.decode()
+    assert "报送的信息" in record
