@@ -44,6 +44,8 @@ SHARED = {
     "document-templates",
     "generated-documents",
 }
+# --- bulletins (信息报送): the office's periodicals and the year's rules are reference data.
+SHARED |= {"periodicals", "score-rules"}
 
 
 @pytest.fixture
@@ -101,6 +103,7 @@ def foreign(users, other_bank):
     samples.update(selection_samples(users, other_bank, talent))
     samples.update(training_samples(users, other_bank, talent))
     samples.update(returns_samples(other_bank))
+    samples.update(bulletins_samples(users, other_bank))
     missing = set(registered()) - set(samples) - SHARED
     assert not missing, f"declare a foreign sample for {sorted(missing)} in the leak test"
     return samples
@@ -266,4 +269,65 @@ def returns_samples(other_bank) -> dict:
         "submissions": (submission, "乙银行济南分行"),
         "return-periods": (period, "2026年"),
         "generated-documents": (document, "汇报"),
+    }
+
+
+# --- bulletins (信息报送) ---------------------------------------------------------------------
+
+
+def bulletins_samples(users, other_bank) -> dict:
+    """The other bank's liaison, item (with its version, attachment, adoption into an issue
+    being edited and a leader's instruction) and a commission to it."""
+    from django.core.files.base import ContentFile
+
+    from rencai.bulletins.models import (
+        Adoption,
+        Commission,
+        InfoAttachment,
+        InfoItem,
+        InfoItemVersion,
+        Instruction,
+        Liaison,
+        Periodical,
+        PeriodicalIssue,
+        ScoreRule,
+    )
+
+    liaison = Liaison.objects.create(
+        organization=other_bank, user=users["other_liaison"], phone="13912340000", term_start=date(2025, 1, 1)
+    )
+    item = InfoItem.objects.create(
+        organization=other_bank,
+        title="乙行秘密信息",
+        body="乙行秘密正文",
+        category="news",
+        head_signoff=True,
+        signed_by="乙行长",
+        author=users["other_liaison"],
+        state="accepted",
+    )
+    version = InfoItemVersion.objects.create(item=item, number=1, title=item.title, body=item.body)
+    attachment = InfoAttachment(item=item, file_name="乙行秘密附件.pdf", file_type="pdf", file_size=5, sha256="0" * 64)
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-"), save=True)
+    periodical = Periodical.objects.create(name="乙刊", issuer="市金融办")
+    issue = PeriodicalIssue.objects.create(
+        periodical=periodical, year=2026, number=1, serial=1, issued_on=date(2026, 1, 5)
+    )
+    return {
+        "liaisons": (liaison, "乙行联络员"),
+        "info-items": (item, "乙行秘密信息"),
+        "info-versions": (version, "乙行秘密信息"),
+        "info-attachments": (attachment, "乙行秘密附件"),
+        "commissions": (
+            Commission.objects.create(organization=other_bank, topic="乙行秘密约稿", deadline=date(2026, 6, 30)),
+            "乙行秘密约稿",
+        ),
+        "periodicals": (periodical, "乙刊"),
+        "periodical-issues": (issue, str(issue)),
+        "adoptions": (Adoption.objects.create(issue=issue, item=item), "乙行秘密信息"),
+        "instructions": (
+            Instruction.objects.create(item=item, organization=other_bank, leader=users["leader"], text="乙行秘密批示"),
+            "乙行秘密信息",
+        ),
+        "score-rules": (ScoreRule.objects.create(year=2026), "2026"),
     }

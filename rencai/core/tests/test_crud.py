@@ -336,6 +336,132 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
 }
 
 
+# --- bulletins (信息报送) ---------------------------------------------------------------------
+
+
+def _bulletins_liaison(w: dict[str, Any]) -> dict[str, Any]:
+    """The walking liaison on record as the bank's liaison (only liaisons submit items)."""
+    from rencai.accounts.models import User
+    from rencai.bulletins.models import Liaison
+
+    user = User.objects.get(username="liaison")
+    Liaison.objects.get_or_create(
+        organization=w["bank"], user=user, term_start=date(2020, 1, 1), defaults={"phone": "13912345678"}
+    )
+    return {}
+
+
+def _bulletins_user(username: str):
+    from rencai.accounts.models import User
+
+    return User.objects.get(username=username)
+
+
+def _bulletins_item(w: dict[str, Any], n: int, state: str = "submitted"):
+    from rencai.bulletins.models import InfoItem
+
+    return InfoItem.objects.create(
+        organization=w["bank"],
+        title=f"信息{n}",
+        body="正文",
+        category="news",
+        head_signoff=True,
+        signed_by="张",
+        state=state,
+    )
+
+
+def _bulletins_issue(w: dict[str, Any], n: int):
+    from rencai.bulletins.models import Periodical, PeriodicalIssue
+
+    periodical, _ = Periodical.objects.get_or_create(name="金融动态", defaults={"issuer": "市金融办"})
+    return PeriodicalIssue.objects.create(
+        periodical=periodical, year=2026, number=50 + n, serial=500 + n, issued_on=date(2026, 5, 1)
+    )
+
+
+SAMPLES |= {
+    "liaisons": (
+        lambda w, n: {
+            "organization": w["bank"].pk,
+            "user": _bulletins_user("liaison").pk,
+            "phone": "13912345678",
+            "duties": "信息收集",
+            "term_start": f"2026-0{n}-01",
+        },
+        ("duties", "信息收集和反馈"),
+    ),
+    "info-items": (
+        lambda w, n: {
+            **_bulletins_liaison(w),
+            "organization": w["bank"].pk,
+            "category": "news",
+            "title": f"甲行信息{n}",
+            "body": "正文",
+            "head_signoff": True,
+            "signed_by": "张行长",
+        },
+        ("title", "编辑后的标题"),
+    ),
+    "info-versions": (None, ("", None)),
+    "info-attachments": (lambda w, n: {"item": _bulletins_item(w, n).pk, "file": _pdf()}, ("", None)),
+    "commissions": (
+        lambda w, n: {"organization": w["bank"].pk, "topic": f"约稿{n}", "deadline": "2026-12-31"},
+        ("description", "约稿要求"),
+    ),
+    "periodicals": (
+        lambda w, n: {
+            "name": f"刊物{n}",
+            "level": "city",
+            "issuer": "市金融办",
+            "points_news": "5",
+            "points_practice": "10",
+            "points_suggestion": "10",
+            "points_urgent": "30",
+            "is_active": True,
+        },
+        ("send_to", "市直有关部门"),
+    ),
+    "periodical-issues": (
+        lambda w, n: {
+            "periodical": _bulletins_issue(w, 40 + n).periodical_id,
+            "year": 2026,
+            "number": n,
+            "serial": 100 + n,
+            "issued_on": "2026-05-01",
+        },
+        ("editor", "李敏"),
+    ),
+    "adoptions": (
+        lambda w, n: {
+            "issue": _bulletins_issue(w, n).pk,
+            "item": _bulletins_item(w, n, state="accepted").pk,
+            "order": n,
+        },
+        ("order", 9),
+    ),
+    "instructions": (
+        lambda w, n: {
+            "item": _bulletins_item(w, n, state="accepted").pk,
+            "text": "请总结推广",
+            "instructed_on": "2026-05-01",
+        },
+        ("", None),
+    ),
+    "score-rules": (
+        lambda w, n: {
+            "year": 2030 + n,
+            "monthly_quota": 2,
+            "quota_penalty": "2",
+            "instruction_bonus": "20",
+            "commission_penalty": "5",
+            "zero_after_missed": 2,
+        },
+        ("notes", "说明"),
+    ),
+}
+
+
 def test_every_object_has_a_sample():
     missing = sorted(set(registered()) - set(SAMPLES))
     assert not missing, f"declare a CRUD sample for {missing} in test_crud.py"

@@ -87,6 +87,16 @@ IMPORT_JOB_ROUTES = {
     "api-import-commit",
     "api-import-cancel",
 }
+# --- bulletins (信息报送) ---
+NON_OBJECT_ROUTES |= {
+    "bulletins:ranking": "office and leaders only: the units' scores (tested in bulletins tests)",
+    "bulletins:coverage": "office and leaders only: liaison coverage of the institutions",
+}
+OWN_PAGE_ROUTES |= {
+    "bulletins:issue-docx": "periodical-issues",
+    "bulletins:issue-pdf": "periodical-issues",
+    "bulletins:attachment-download": "info-attachments",
+}
 OBJECT_ACTIONS = {"list", "export", "create", "detail", "edit", "delete", "action"}
 API_ACTIONS = {"list", "detail", "do"}
 

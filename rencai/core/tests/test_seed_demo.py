@@ -21,6 +21,7 @@ def test_seed_demo_covers_every_kind_and_role_and_is_repeatable(db):
     assert_selections_demo()
     assert_training_demo()
     assert_returns_demo()
+    assert_bulletins_demo()
     counts = (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count()) == counts
@@ -100,3 +101,16 @@ def assert_returns_demo() -> None:
     assert {"draft", "submitted", "returned"} <= states
     survey = ReturnPeriod.objects.get(form__is_survey=True)
     assert survey.submissions.filter(state="submitted").exists()
+
+
+def assert_bulletins_demo() -> None:
+    """72 liaisons in term, both periodicals with this year's issues, items in every state."""
+    from django.utils import timezone
+
+    from rencai.bulletins.models import InfoItem, ItemState, PeriodicalIssue, current_liaisons
+
+    assert current_liaisons().count() == 72
+    year = timezone.localdate().year
+    names = set(PeriodicalIssue.objects.filter(year=year).values_list("periodical__name", flat=True))
+    assert names == {"金融动态", "金融调研专刊"}
+    assert set(InfoItem.objects.values_list("state", flat=True)) == {s.value for s in ItemState}
