@@ -380,6 +380,10 @@ class Payment(ScopedModel):
             errors["organization"] = _("请指定收款人才或收款单位。")
         if self.kind == PaymentKind.AWARD and not self.application_id:
             errors["application"] = _("评选奖励须指定当选者。")
+        if self.application_id and self.state not in (PaymentState.REVERSED, PaymentState.REJECTED):
+            others = Payment.objects.filter(application_id=self.application_id).exclude(pk=self.pk)
+            if others.exclude(state__in=(PaymentState.REVERSED, PaymentState.REJECTED)).exists():
+                errors["application"] = _("该当选者已有一笔奖励支出，不能重复发放。")
         if self.kind == PaymentKind.TRAINING and not self.training_class_id:
             errors["training_class"] = _("培训支出须指定培训班。")
         if self.kind == PaymentKind.ALLOWANCE and (not self.scheme_id or not self.talent_id):

@@ -106,6 +106,13 @@ def test_payment_runs_from_application_to_payment_with_separate_people(
     assert [s[1] if isinstance(s, list) else s for s in states if s] == ["applied", "checked", "approved", "paid"]
 
 
+def act(name: str, payment, user, data=None):
+    config = registered()["payments"]
+    action = config.action(name)
+    assert action is not None
+    return run_action(config, action, payment, user, data or {})
+
+
 def _paid(line, organization, user_apply, user_check, user_approve, amount="1000.00") -> Payment:
     payment = Payment(line=line, kind="other", summary="支出", organization=organization, amount=Decimal(amount))
     payment.applied_by = user_apply
@@ -113,12 +120,9 @@ def _paid(line, organization, user_apply, user_check, user_approve, amount="1000
     with transaction.atomic():
         services.check_fits(payment)
         payment.save()
-    config = registered()["payments"]
-    run_action(config, config.action("check"), payment, user_check, {})
-    run_action(config, config.action("approve"), payment, user_approve, {})
-    run_action(
-        config, config.action("pay"), payment, user_check, {"voucher_number": "记-9", "paid_on": timezone.localdate()}
-    )
+    act("check", payment, user_check)
+    act("approve", payment, user_approve)
+    act("pay", payment, user_check, {"voucher_number": "记-9", "paid_on": timezone.localdate()})
     payment.refresh_from_db()
     return payment
 
@@ -244,8 +248,7 @@ def test_amounts_are_masked_in_exports_unless_unmasked(client_for, lines, other_
 def test_finance_ledger_has_subject_summary_amount_voucher_and_reversals(client_for, users, office2, lines, other_bank):
     first = _paid(lines["other"], other_bank, users["office"], office2, users["leader"], "300.00")
     _paid(lines["training"], other_bank, users["office"], office2, users["leader"], "200.50")
-    config = registered()["payments"]
-    run_action(config, config.action("reverse"), first, users["office"], {"reversal_reason": "退回"})
+    act("reverse", first, users["office"], {"reversal_reason": "退回"})
     sheet = _sheet(client_for("office").get("/funds/ledger.xlsx?unmask=1"))
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["科目", "摘要", "金额", "凭证号"]
