@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rencai.training",
     "rencai.returns",
     "rencai.bulletins",
+    "rencai.funds",
     "rencai.dashboards",
 ]
 
@@ -235,6 +236,7 @@ RENCAI_NAV_SECTIONS = {
     "training": _("人才培训"),
     "returns": _("统计报表"),
     "bulletins": _("信息报送"),
+    "funds": _("专项资金"),
     "dashboards": _("领导驾驶舱"),
     "orgs": _("机构"),
     "accounts": _("用户与权限"),
@@ -244,7 +246,6 @@ RENCAI_NAV_PLANNED = [
     ("projects", _("人才工程")),
     ("assessment", _("目标考核")),
     ("sites", _("示范点")),
-    ("funds", _("专项资金")),
     ("cooperation", _("党建联盟与交流合作")),
 ]
 

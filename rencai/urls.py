@@ -17,6 +17,7 @@ urlpatterns = [
     path("training/", include("rencai.training.urls")),
     path("returns/", include("rencai.returns.urls")),
     path("bulletins/", include("rencai.bulletins.urls")),
+    path("funds/", include("rencai.funds.urls")),
     path("dashboards/", include("rencai.dashboards.urls")),
     path("api/imports/", include("rencai.core.imports.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

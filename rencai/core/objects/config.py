@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
     from rencai.core.imports.schema import ImportSchema
 
+#: An export cell of personal data the exporter may not see.
+MASKED_CELL = "***"
+
 #: What an app's section provider gives for an object it is shown on (and the user).
 SectionProvider = Callable[[Any, Any], list["Section"]]
 
@@ -95,6 +98,9 @@ class ObjectConfig:
     list_related: tuple[str, ...] = ()
     #: What a refused delete suggests instead ("可先办理出库").
     delete_hint: "StrOrPromise" = ""
+    #: Columns that are personal data in an export though not encrypted (a payment's
+    #: amount): written as ``***`` unless the exporter may unmask and asks to.
+    masked_in_export: tuple[str, ...] = ()
 
     # --- names ---------------------------------------------------------------------
 
@@ -157,6 +163,12 @@ class ObjectConfig:
 
     def get_export_columns(self) -> list[str]:
         return self.export_columns or self.list_columns
+
+    def export_value(self, obj: models.Model, column: str, unmasked: bool) -> str:
+        """One cell of the export: personal data masked unless ``unmasked``."""
+        if column in self.masked_in_export and not unmasked:
+            return MASKED_CELL
+        return display_value(obj, column, unmasked=unmasked)
 
     # --- forms ----------------------------------------------------------------------
 

@@ -131,7 +131,7 @@ class ObjectExportView(FilteredListMixin, View):
         headers = [field_label(self.config.model, c) for c in columns]
         queryset = queryset.select_related(*self.related_columns(columns))
         rows = (
-            [display_value(obj, c, unmasked=unmasked) for c in columns]
+            [self.config.export_value(obj, c, unmasked) for c in columns]
             for obj in queryset.iterator(chunk_size=self.chunk_size)
         )
         export = write_xlsx_file(self.config.verbose_name_plural, headers, rows)

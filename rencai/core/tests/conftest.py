@@ -104,6 +104,7 @@ def foreign(users, other_bank):
     samples.update(training_samples(users, other_bank, talent))
     samples.update(returns_samples(other_bank))
     samples.update(bulletins_samples(users, other_bank))
+    samples.update(funds_samples(users, other_bank, talent, samples["applications"][0].campaign))
     missing = set(registered()) - set(samples) - SHARED
     assert not missing, f"declare a foreign sample for {sorted(missing)} in the leak test"
     return samples
@@ -330,4 +331,65 @@ def bulletins_samples(users, other_bank) -> dict:
             "乙行秘密信息",
         ),
         "score-rules": (ScoreRule.objects.create(year=2026), "2026"),
+    }
+
+
+# --- funds (人才专项资金) ------------------------------------------------------------------
+def funds_samples(users, other_bank, talent, campaign) -> dict:
+    """The office's fund records (seen by office and leaders only) and a payment and an
+    allowance holder of the other bank's talent."""
+    from decimal import Decimal
+
+    from rencai.funds.models import (
+        AllowanceHolder,
+        AllowanceRule,
+        AllowanceScheme,
+        AwardRule,
+        BudgetAdjustment,
+        BudgetLine,
+        Fund,
+        Payment,
+        PaymentBatch,
+    )
+
+    fund = Fund.objects.create(year=2098, amount=Decimal("2600000.00"), document_number="乙行秘密文号")
+    line = BudgetLine.objects.create(fund=fund, purpose="allowance", amount=Decimal("100000.00"))
+    award_line = BudgetLine.objects.create(fund=fund, purpose="award", amount=Decimal("60000.00"))
+    scheme = AllowanceScheme.objects.create(
+        name="乙行秘密津贴", line=line, term_start=date(2026, 1, 1), term_end=date(2026, 12, 31)
+    )
+    rule = AllowanceRule.objects.create(
+        scheme=scheme, name="乙行秘密规则", honour_name="乙行", amount=Decimal("100.00")
+    )
+    holder = AllowanceHolder.objects.create(
+        scheme=scheme, talent=talent, rule=rule, eligibility="乙行秘密资格", amount=Decimal("100.00")
+    )
+    batch = PaymentBatch.objects.create(
+        scheme=scheme, period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), label="乙行秘密期间"
+    )
+    payment = Payment.objects.create(
+        line=line, kind="other", summary="乙行秘密支出", talent=talent, organization=other_bank, amount=Decimal("5.00")
+    )
+    return {
+        "funds": (fund, "乙行秘密文号"),
+        "budget-lines": (line, str(line)),
+        "budget-adjustments": (
+            BudgetAdjustment.objects.create(
+                line=line,
+                direction="increase",
+                amount=Decimal("1.00"),
+                reason="乙行秘密调整",
+                proposed_by=users["office"],
+            ),
+            "乙行秘密调整",
+        ),
+        "payments": (payment, "乙行秘密支出"),
+        "allowance-schemes": (scheme, "乙行秘密津贴"),
+        "allowance-rules": (rule, "乙行秘密规则"),
+        "allowance-holders": (holder, "乙行秘密资格"),
+        "payment-batches": (batch, "乙行秘密期间"),
+        "award-rules": (
+            AwardRule.objects.create(campaign=campaign, line=award_line, amount=Decimal("6543.21")),
+            "6543.21",
+        ),
     }

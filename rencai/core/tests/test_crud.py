@@ -333,6 +333,54 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
         ("title", "改名汇报"),
     ),
     "generated-documents": (None, ("", None)),
+    # --- funds (人才专项资金) ---
+    "funds": (
+        lambda w, n: {
+            "year": _funds_serial(),
+            "name": "人才专项资金",
+            "amount": "1000000.00",
+            "document_number": f"文{n}",
+        },
+        ("document_number", "金办发〔2026〕9号"),
+    ),
+    "budget-lines": (
+        lambda w, n: {"fund": _funds_fund().pk, "purpose": "training", "amount": "1000.00"},
+        ("notes", "说明"),
+    ),
+    "budget-adjustments": (
+        lambda w, n: {"line": _funds_line().pk, "direction": "increase", "amount": "1.00", "reason": "增加班次"},
+        ("reason", "改为压减"),
+    ),
+    "payments": (
+        lambda w, n: {
+            "line": _funds_line().pk,
+            "kind": "other",
+            "summary": f"支出{n}",
+            "organization": w["bank"].pk,
+            "amount": "10.00",
+        },
+        ("summary", "改过的摘要"),
+    ),
+    "allowance-schemes": (
+        lambda w, n: {
+            "name": f"津贴{n}",
+            "line": _funds_line("allowance").pk,
+            "frequency": "yearly",
+            "term_start": "2026-01-01",
+            "term_end": "2026-12-31",
+        },
+        ("document_number", "区委发〔2026〕3号"),
+    ),
+    "allowance-rules": (
+        lambda w, n: {"scheme": _funds_scheme().pk, "name": f"规则{n}", "tier": w["tier"].pk, "amount": "100.00"},
+        ("name", "改名规则"),
+    ),
+    "allowance-holders": (None, ("", None)),
+    "payment-batches": (None, ("", None)),
+    "award-rules": (
+        lambda w, n: {"campaign": _funds_campaign(n).pk, "line": _funds_line("award").pk, "amount": "6000.00"},
+        ("amount", "7000.00"),
+    ),
 }
 
 
@@ -460,6 +508,51 @@ SAMPLES |= {
         ("notes", "说明"),
     ),
 }
+
+
+# --- funds (人才专项资金): what the samples above refer to -------------------------------
+_funds_years = iter(range(3000, 9000))
+
+
+def _funds_serial() -> int:
+    return next(_funds_years)
+
+
+def _funds_fund():
+    from decimal import Decimal
+
+    from rencai.funds.models import Fund
+
+    return Fund.objects.create(year=_funds_serial(), amount=Decimal("100000.00"))
+
+
+def _funds_line(purpose: str = "other"):
+    from decimal import Decimal
+
+    from rencai.funds.models import BudgetLine
+
+    return BudgetLine.objects.create(fund=_funds_fund(), purpose=purpose, amount=Decimal("1000.00"))
+
+
+def _funds_scheme():
+    from rencai.funds.models import AllowanceScheme
+
+    return AllowanceScheme.objects.create(
+        name="规则用津贴", line=_funds_line("allowance"), term_start=date(2026, 1, 1), term_end=date(2026, 12, 31)
+    )
+
+
+def _funds_campaign(n: int):
+    from rencai.selections.models import Campaign
+
+    return Campaign.objects.create(
+        name=f"奖励评选{n}",
+        kind="individual",
+        year=2026,
+        opens_on=date(2026, 1, 1),
+        closes_on=date(2026, 2, 1),
+        quota_total=1,
+    )
 
 
 def test_every_object_has_a_sample():

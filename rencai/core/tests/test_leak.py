@@ -59,6 +59,8 @@ NON_OBJECT_ROUTES = {
     "returns:aggregate": "sums over the submissions the user may see (tested in returns tests)",
     "dashboards:leader": "figures counted through the user's own scoped lists (tested in dashboards tests)",
     "dashboards:generate": "office and leaders only; a scope the user may not see is refused (tested)",
+    "funds:report": "sums over the payments the user may see; lines to office and leaders only (tested in funds tests)",
+    "funds:ledger": "the payments the user may see, amounts masked unless unmasked (tested in funds tests)",
 }
 #: Pages of one object outside the generic views: walked by test_own_pages_are_scoped.
 OWN_PAGE_ROUTES = {

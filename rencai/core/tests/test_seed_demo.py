@@ -22,6 +22,7 @@ def test_seed_demo_covers_every_kind_and_role_and_is_repeatable(db):
     assert_training_demo()
     assert_returns_demo()
     assert_bulletins_demo()
+    assert_funds_demo()
     counts = (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count()) == counts
@@ -114,3 +115,37 @@ def assert_bulletins_demo() -> None:
     names = set(PeriodicalIssue.objects.filter(year=year).values_list("periodical__name", flat=True))
     assert names == {"金融动态", "金融调研专刊"}
     assert set(InfoItem.objects.values_list("state", flat=True)) == {s.value for s in ItemState}
+
+
+# --- funds (人才专项资金) ------------------------------------------------------------------
+def assert_funds_demo() -> None:
+    """260万 this year in six lines, 118 allowance holders by rule, 6万 of awards to the
+    finished selection's winners, last year's fund closed; every balance adds up."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from rencai.funds import services
+    from rencai.funds.models import AllowanceHolder, Fund, Payment
+    from rencai.funds.providers import allowance_holders, awards_paid, fund_amount
+    from rencai.selections.models import ApplicationState, Campaign
+
+    year = timezone.localdate().year
+    fund = Fund.objects.get(year=year)
+    assert fund.amount == Decimal("2600000.00") and fund.state == "open"
+    assert sorted(fund.lines.values_list("purpose", flat=True)) == sorted(
+        ["training", "award", "allowance", "visit", "site", "other"]
+    )
+    assert Fund.objects.get(year=year - 1).state == "closed"
+    holders = AllowanceHolder.objects.filter(scheme__name="区委区政府津贴")
+    assert holders.count() == holders.filter(state="confirmed").count() == 118
+    assert all(h.eligibility for h in holders)
+    office = User.objects.get(username="office")
+    assert (fund_amount(office, year), allowance_holders(office, year)) == (Decimal("2600000.00"), 118)
+    assert awards_paid(office, year) == Decimal("60000.00")
+    finished = Campaign.objects.get(name="最美青年金融工作者")
+    winners = set(finished.applications.filter(state=ApplicationState.WINNER).values_list("pk", flat=True))
+    assert set(Payment.objects.filter(kind="award", state="paid").values_list("application_id", flat=True)) == winners
+    for line in fund.lines.all():
+        current = services.balance(line)
+        assert current.remaining >= 0 and current.budget == line.amount
