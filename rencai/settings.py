@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rencai.selections",
     "rencai.training",
     "rencai.returns",
+    "rencai.cooperation",
     "rencai.dashboards",
 ]
 
@@ -233,6 +234,7 @@ RENCAI_NAV_SECTIONS = {
     "selections": _("评选评审"),
     "training": _("人才培训"),
     "returns": _("统计报表"),
+    "cooperation": _("党建联盟与交流合作"),
     "dashboards": _("领导驾驶舱"),
     "orgs": _("机构"),
     "accounts": _("用户与权限"),
@@ -244,7 +246,6 @@ RENCAI_NAV_PLANNED = [
     ("sites", _("示范点")),
     ("funds", _("专项资金")),
     ("bulletins", _("信息报送")),
-    ("cooperation", _("党建联盟与交流合作")),
 ]
 
 #: The leader view is the same for every leader: production keeps it this many seconds.

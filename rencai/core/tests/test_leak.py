@@ -59,6 +59,9 @@ NON_OBJECT_ROUTES = {
     "returns:aggregate": "sums over the submissions the user may see (tested in returns tests)",
     "dashboards:leader": "figures counted through the user's own scoped lists (tested in dashboards tests)",
     "dashboards:generate": "office and leaders only; a scope the user may not see is refused (tested)",
+    # cooperation
+    "cooperation:calendar": "activities and lectures of the user's own scoped lists (tested in cooperation tests)",
+    "cooperation:participation": "members and activities of the user's own scoped lists (tested in cooperation tests)",
 }
 #: Pages of one object outside the generic views: walked by test_own_pages_are_scoped.
 OWN_PAGE_ROUTES = {
@@ -74,6 +77,7 @@ OWN_PAGE_ROUTES = {
     "returns:template": "submissions",
     "returns:board": "return-periods",
     "dashboards:download": "generated-documents",
+    "cooperation:photo": "activity-photos",
 }
 #: Routes of one import job: walked by test_import_job_routes_are_private below.
 IMPORT_JOB_ROUTES = {
