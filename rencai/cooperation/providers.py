@@ -88,15 +88,20 @@ def topics(user, year: int) -> Count:
     return list_count("research-topics", user, year=year)
 
 
+def agreements(user, year: int) -> Count:
+    return list_count("agreements", user, year=year)
+
+
 def universities(user, year: int) -> Figure:
-    """Universities with an agreement in force in ``year``: the agreements list with the
-    same filter, counted by university (a renewal is the same university)."""
-    agreements = list_count("agreements", user, year=year)
-    if agreements.value is None:
+    """Universities with an agreement in force in ``year``: the rows of the agreements
+    list with the same filter, counted by university (a renewal is the same university).
+    Shown without a link, since the list it would open counts agreements, not universities."""
+    if agreements(user, year).value is None:
         return Figure(_("合作高校"), None, "")
     config = registered()["agreements"]
-    queryset = config.filterset_class({"year": str(year)}, queryset=config.visible(user)).qs  # type: ignore[misc]
-    return Figure(_("合作高校"), queryset.values("university").distinct().count(), agreements.url)
+    assert config.filterset_class is not None
+    queryset = config.filterset_class({"year": str(year)}, queryset=config.visible(user)).qs
+    return Figure(_("合作高校"), queryset.values("university").distinct().count(), "")
 
 
 def alliance_sentence(user, year: int) -> str | None:
@@ -130,6 +135,7 @@ def cooperation_block(user, period: Period) -> Block | None:
             named(_("联合活动（次）"), activities(user, year)),
             named(_("选派挂职（人次）"), secondments(user, year)),
             named(_("合作高校（所）"), universities(user, year)),
+            named(_("院校合作协议（份）"), agreements(user, year)),
             named(_("合作课题（项）"), topics(user, year)),
         ],
     )
