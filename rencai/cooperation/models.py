@@ -419,7 +419,7 @@ class Secondment(ScopedModel):
             errors["ends_on"] = _("挂职结束不能早于挂职开始。")
         if self.from_unit_id and self.from_unit_id == self.to_unit_id:
             errors["to_unit"] = _("接收单位不能与派出单位相同。")
-        if not errors:
+        if not errors and self.starts_on and self.ends_on and (self.talent_id or self.staff_id):
             clash = self.overlapping().first()
             if clash is not None:
                 errors["starts_on"] = _(

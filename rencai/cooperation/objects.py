@@ -142,7 +142,10 @@ def rotation_notes(alliance: Alliance) -> list[str]:
                 "end": current.ends_on,
             }
         )
-    member, starts, ends = services.next_chair(alliance, after=current)
+    try:
+        member, starts, ends = services.next_chair(alliance, after=current)
+    except OverflowError:  # a term recorded to the end of the calendar has no successor
+        return notes
     if member is not None:
         notes.append(
             _("按轮值顺序，下一届主席单位：%(unit)s（%(start)s至%(end)s）。")

@@ -27,8 +27,12 @@ from rencai.core.errors import Conflict, Refused
 
 
 def add_months(day: date, months: int) -> date:
+    """``day`` moved by ``months``; past the last representable date an OverflowError
+    (which pages and the API answer as bad input, 400)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not 1 <= year <= 9999:
+        raise OverflowError("date out of range")
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -73,6 +77,8 @@ def start_rotation(alliance: Alliance, starts_on: date) -> ChairTerm:
     """The first term: the first member in rotation order chairs from ``starts_on``."""
     if alliance.terms.exists():
         raise Conflict(_("该联盟已开始轮值，请在当届任期届满时办理交接。"))
+    if not 1900 <= starts_on.year <= 2100:
+        raise Refused(_("任期开始日期不在合理范围内。"))
     rotation = members_in_rotation(alliance, starts_on)
     if not rotation:
         raise Refused(_("该日期联盟尚无成员单位，不能开始轮值。"))
@@ -117,6 +123,8 @@ def renew(agreement: Agreement, ends_on: date, signed_on: date) -> Agreement:
     and projects."""
     if Agreement.objects.filter(renewed_from=agreement).exists():
         raise Conflict(_("该协议已续签。"))
+    if agreement.ends_on.year >= 9999:
+        raise Refused(_("原协议到期日不在合理范围内。"))
     starts = agreement.ends_on + timedelta(days=1)
     if ends_on < starts:
         raise Refused(_("续签后的到期日须晚于原协议到期日（%(end)s）。") % {"end": agreement.ends_on})
