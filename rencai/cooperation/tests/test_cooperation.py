@@ -578,3 +578,17 @@ def test_history_is_imported_from_excel(client_for, alliance, units, university,
     )
     assert job.status == ImportStatus.DONE, job.message
     assert Agreement.objects.get(title="2020年合作协议").max_interns == 20
+
+
+def test_own_pages_are_for_staff_and_liaisons_and_items_are_city_wide(client_for, users, bank, alliance):
+    from rencai.core.figures import Period, data_items
+    from rencai.dashboards.data import Scope
+
+    for name in ("talent", "reviewer"):
+        assert client_for(name).get(reverse("cooperation:calendar")).status_code == 403
+        assert client_for(name).get(reverse("cooperation:participation")).status_code == 403
+    assert client_for("liaison").get(reverse("cooperation:calendar"), {"year": "abc"}).status_code == 200
+    page = client_for("liaison").get(reverse("cooperation:participation")).content.decode()
+    assert bank.name in page and "乙银行济南分行" not in page
+    scope = Scope(users["office"], Period(TODAY.year), organization=bank)
+    assert data_items()["党建联盟情况"].compute(scope) is None
