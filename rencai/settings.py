@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rencai.returns",
     "rencai.bulletins",
     "rencai.funds",
+    "rencai.cooperation",
     "rencai.dashboards",
 ]
 
@@ -237,6 +238,7 @@ RENCAI_NAV_SECTIONS = {
     "returns": _("统计报表"),
     "bulletins": _("信息报送"),
     "funds": _("专项资金"),
+    "cooperation": _("党建联盟与交流合作"),
     "dashboards": _("领导驾驶舱"),
     "orgs": _("机构"),
     "accounts": _("用户与权限"),
@@ -246,7 +248,6 @@ RENCAI_NAV_PLANNED = [
     ("projects", _("人才工程")),
     ("assessment", _("目标考核")),
     ("sites", _("示范点")),
-    ("cooperation", _("党建联盟与交流合作")),
 ]
 
 #: The leader view is the same for every leader: production keeps it this many seconds.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("returns/", include("rencai.returns.urls")),
     path("bulletins/", include("rencai.bulletins.urls")),
     path("funds/", include("rencai.funds.urls")),
+    path("cooperation/", include("rencai.cooperation.urls")),
     path("dashboards/", include("rencai.dashboards.urls")),
     path("api/imports/", include("rencai.core.imports.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -43,6 +43,7 @@ SHARED = {
     "targets",
     "document-templates",
     "generated-documents",
+    "alliances",
 }
 # --- bulletins (信息报送): the office's periodicals and the year's rules are reference data.
 SHARED |= {"periodicals", "score-rules"}
@@ -105,6 +106,7 @@ def foreign(users, other_bank):
     samples.update(returns_samples(other_bank))
     samples.update(bulletins_samples(users, other_bank))
     samples.update(funds_samples(users, other_bank, talent, samples["applications"][0].campaign))
+    samples.update(cooperation_samples(users, other_bank, talent))
     missing = set(registered()) - set(samples) - SHARED
     assert not missing, f"declare a foreign sample for {sorted(missing)} in the leak test"
     return samples
@@ -393,3 +395,114 @@ def funds_samples(users, other_bank, talent, campaign) -> dict:
             "6543.21",
         ),
     }
+
+
+# --- cooperation (党建联盟、挂职交流、院校合作) ---
+def cooperation_samples(users, other_bank, talent) -> dict:
+    """The other bank's membership of a (shared) alliance with its chair term, activity,
+    photo and lecture request; its talent's secondment and report; its hosted internship;
+    and a university's agreement, area, project, topic, milestone and result."""
+    from django.core.files.base import ContentFile
+
+    from rencai.cooperation.models import (
+        ActivityPhoto,
+        Agreement,
+        AgreementArea,
+        AgreementProject,
+        Alliance,
+        AllianceMember,
+        ChairTerm,
+        Internship,
+        JointActivity,
+        Milestone,
+        OutreachLecture,
+        ResearchTopic,
+        Secondment,
+        SecondmentReport,
+        TopicResult,
+    )
+    from rencai.orgs.models import Organization
+    from rencai.training.models import Lecturer
+
+    alliance = Alliance.objects.create(name="乙联盟", founded_on=date(2024, 1, 1))
+    member = AllianceMember.objects.create(
+        alliance=alliance, organization=other_bank, rotation_order=1, joined_on=date(2024, 1, 1)
+    )
+    term = ChairTerm.objects.create(
+        alliance=alliance, member=member, term_number=1, starts_on=date(2024, 1, 1), ends_on=date(2024, 12, 31)
+    )
+    activity = JointActivity.objects.create(
+        alliance=alliance, kind="education", title="乙行秘密活动", organiser=member, held_on=date(2025, 6, 1)
+    )
+    photo = ActivityPhoto(activity=activity, caption="乙行秘密照片", file_name="p.png", file_type="png")
+    photo.file.save("p.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    lecture = OutreachLecture.objects.create(
+        lecturer=Lecturer.objects.create(name="乙讲师", is_external=True),
+        requesting_unit=other_bank,
+        topic="乙行秘密宣讲",
+    )
+    office_org = users["office"].organization
+    secondment = Secondment.objects.create(
+        talent=talent,
+        from_unit=other_bank,
+        to_unit=office_org,
+        post="乙行秘密岗位",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 12, 31),
+    )
+    report = SecondmentReport.objects.create(
+        secondment=secondment, kind="final", content="总结", late_reason="乙行秘密理由", submitted_on=date(2025, 12, 1)
+    )
+    university = Organization.objects.create(name="乙秘密大学", kind="university")
+    agreement = Agreement.objects.create(
+        university=university,
+        title="乙行秘密协议",
+        parties="乙方",
+        signed_on=date(2025, 1, 1),
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2027, 12, 31),
+        max_interns=10,
+    )
+    area = AgreementArea.objects.create(agreement=agreement, name="乙行秘密领域")
+    topic = ResearchTopic.objects.create(
+        university=university,
+        title="乙行秘密课题",
+        leader="乙教授",
+        starts_on=date(2025, 1, 1),
+        due_on=date(2026, 1, 1),
+    )
+    return {
+        "alliance-members": (member, "乙银行济南分行"),
+        "chair-terms": (term, "乙银行济南分行"),
+        "joint-activities": (activity, "乙行秘密活动"),
+        "activity-photos": (photo, "乙行秘密照片"),
+        "outreach-lectures": (lecture, "乙行秘密宣讲"),
+        "secondments": (secondment, "乙行秘密岗位"),
+        "secondment-reports": (report, "乙行秘密理由"),
+        "agreements": (agreement, "乙行秘密协议"),
+        "agreement-areas": (area, "乙行秘密领域"),
+        "agreement-projects": (AgreementProject.objects.create(area=area, name="乙行秘密项目"), "乙行秘密项目"),
+        "internships": (
+            Internship.objects.create(
+                agreement=agreement,
+                host_unit=other_bank,
+                major="乙行秘密专业",
+                starts_on=date(2025, 3, 1),
+                ends_on=date(2025, 6, 1),
+                students=2,
+            ),
+            "乙行秘密专业",
+        ),
+        "research-topics": (topic, "乙行秘密课题"),
+        "topic-milestones": (
+            Milestone.objects.create(topic=topic, title="乙行秘密节点", due_on=date(2025, 6, 1)),
+            "乙行秘密节点",
+        ),
+        "topic-results": (
+            TopicResult.objects.create(topic=topic, kind="report", title="乙行秘密成果", result_on=date(2025, 9, 1)),
+            "乙行秘密成果",
+        ),
+    }
+
+
+# --- end cooperation ---

@@ -381,6 +381,123 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
         lambda w, n: {"campaign": _funds_campaign(n).pk, "line": _funds_line("award").pk, "amount": "6000.00"},
         ("amount", "7000.00"),
     ),
+    # --- cooperation (党建联盟、挂职交流、院校合作) ---
+    "alliances": (
+        lambda w, n: {"name": f"联盟{n}", "founded_on": "2025-01-01", "term_months": 12, "is_active": True},
+        ("description", "说明"),
+    ),
+    "alliance-members": (
+        lambda w, n: {
+            "alliance": w["coop"]["alliance"].pk,
+            "organization": w["new_org"](n).pk,
+            "rotation_order": 10 + n,
+            "joined_on": "2025-01-01",
+        },
+        ("contact", "张三"),
+    ),
+    "chair-terms": (
+        lambda w, n: {
+            "alliance": w["coop"]["alliance"].pk,
+            "member": w["coop"]["member"].pk,
+            "term_number": 10 + n,
+            "starts_on": f"{2040 + n}-01-01",
+            "ends_on": f"{2040 + n}-12-31",
+        },
+        ("handover_note", "交接顺利"),
+    ),
+    "joint-activities": (
+        lambda w, n: {
+            "alliance": w["coop"]["alliance"].pk,
+            "kind": "education",
+            "title": f"联合活动{n}",
+            "organiser": w["coop"]["member"].pk,
+            "held_on": "2026-03-01",
+            "other_participants": 0,
+        },
+        ("place", "会议室"),
+    ),
+    "activity-photos": (
+        lambda w, n: {"activity": w["coop"]["activity"].pk, "caption": f"照片{n}", "file": _png()},
+        ("", None),
+    ),
+    "outreach-lectures": (
+        lambda w, n: {
+            "lecturer": w["coop"]["lecturer"].pk,
+            "requesting_unit": w["bank"].pk,
+            "topic": f"宣讲{n}",
+            "requested_on": "2026-03-01",
+        },
+        ("place", "礼堂"),
+    ),
+    "secondments": (
+        lambda w, n: {
+            "talent": w["new_talent"](n).pk,
+            "from_unit": w["other_bank"].pk,
+            "to_unit": w["office_org"].pk,
+            "post": "科员",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+        },
+        ("mentor", "李四"),
+    ),
+    "secondment-reports": (
+        lambda w, n: {
+            "secondment": w["coop"]["serving"](n).pk,
+            "kind": "monthly",
+            "month": date.today().isoformat(),
+            "content": f"本月工作{n}",
+        },
+        ("content", "本月工作（修改）"),
+    ),
+    "agreements": (
+        lambda w, n: {
+            "university": w["coop"]["university"].pk,
+            "title": f"战略合作协议{n}",
+            "parties": "办公室、大学",
+            "signed_on": "2025-01-01",
+            "starts_on": "2025-01-01",
+            "ends_on": "2027-12-31",
+            "max_interns": 10,
+        },
+        ("notes", "备注"),
+    ),
+    "agreement-areas": (
+        lambda w, n: {"agreement": w["coop"]["agreement"].pk, "name": f"领域{n}", "order": 1},
+        ("order", 2),
+    ),
+    "agreement-projects": (
+        lambda w, n: {"area": w["coop"]["area"].pk, "name": f"项目{n}"},
+        ("description", "内容"),
+    ),
+    "internships": (
+        lambda w, n: {
+            "agreement": w["coop"]["agreement"].pk,
+            "host_unit": w["bank"].pk,
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-06-30",
+            "students": 1,
+        },
+        ("major", "金融学"),
+    ),
+    "research-topics": (
+        lambda w, n: {
+            "university": w["coop"]["university"].pk,
+            "title": f"课题{n}",
+            "leader": "王教授",
+            "starts_on": "2026-01-01",
+            "due_on": "2026-12-31",
+        },
+        ("funding_source", "自筹"),
+    ),
+    "topic-milestones": (
+        lambda w, n: {"topic": w["coop"]["topic"].pk, "title": f"节点{n}", "due_on": "2026-06-30"},
+        ("note", "按期"),
+    ),
+    "topic-results": (
+        lambda w, n: {"topic": w["coop"]["topic"].pk, "kind": "report", "title": f"成果{n}", "result_on": "2026-05-01"},
+        ("note", "说明"),
+    ),
+    # --- end cooperation ---
 }
 
 
@@ -721,7 +838,82 @@ def world(users, dicts, make_talent, experts, foreign, bank, other_bank, office_
         "new_talent": new_talent,
         "enrolled_talent": enrolled_talent,
         "new_org": lambda n: Organization.objects.create(name=f"配额机构{n}", kind="bank", parent=None),
+        "coop": cooperation_world(make_talent, bank, office_org),
     }
+
+
+# --- cooperation (党建联盟、挂职交流、院校合作) ---
+def cooperation_world(make_talent, bank, office_org) -> dict[str, Any]:
+    """An alliance with a member, an activity, a lecturer, a university with an agreement,
+    an area and a topic, and secondments in progress (for reports)."""
+    from rencai.cooperation.models import (
+        Agreement,
+        AgreementArea,
+        Alliance,
+        AllianceMember,
+        JointActivity,
+        ResearchTopic,
+        Secondment,
+        SecondmentState,
+    )
+    from rencai.orgs.models import Organization
+    from rencai.training.models import Lecturer
+
+    alliance = Alliance.objects.create(name="测试党建联盟", founded_on=date(2024, 1, 1))
+    member = AllianceMember.objects.create(
+        alliance=alliance, organization=bank, rotation_order=1, joined_on=date(2024, 1, 1)
+    )
+    activity = JointActivity.objects.create(
+        alliance=alliance, kind="education", title="主题党日", organiser=member, held_on=date(2026, 2, 1)
+    )
+    university = Organization.objects.create(name="协作测试大学", kind="university")
+    agreement = Agreement.objects.create(
+        university=university,
+        title="战略合作协议",
+        parties="办公室、大学",
+        signed_on=date(2025, 1, 1),
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2027, 12, 31),
+        max_interns=50,
+    )
+    today = date.today()
+
+    def serving(n: int) -> Secondment:
+        return Secondment.objects.create(
+            talent=make_talent(f"挂职人{n}", bank),
+            from_unit=bank,
+            to_unit=office_org,
+            post="挂职科员",
+            starts_on=today - timedelta(days=40),
+            ends_on=today + timedelta(days=300),
+            state=SecondmentState.SERVING,
+        )
+
+    return {
+        "alliance": alliance,
+        "member": member,
+        "activity": activity,
+        "lecturer": Lecturer.objects.create(name="外聘讲师", is_external=True),
+        "university": university,
+        "agreement": agreement,
+        "area": AgreementArea.objects.create(agreement=agreement, name="理论研究"),
+        "topic": ResearchTopic.objects.create(
+            university=university, title="课题", leader="王教授", starts_on=date(2026, 1, 1), due_on=date(2026, 12, 31)
+        ),
+        "serving": serving,
+    }
+
+
+def _png() -> SimpleUploadedFile:
+    import base64
+
+    data = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    )
+    return SimpleUploadedFile("合影.png", data, "image/png")
+
+
+# --- end cooperation ---
 
 
 def _form_errors(response) -> str:

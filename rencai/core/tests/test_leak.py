@@ -61,6 +61,9 @@ NON_OBJECT_ROUTES = {
     "dashboards:generate": "office and leaders only; a scope the user may not see is refused (tested)",
     "funds:report": "sums over the payments the user may see; lines to office and leaders only (tested in funds tests)",
     "funds:ledger": "the payments the user may see, amounts masked unless unmasked (tested in funds tests)",
+    # cooperation
+    "cooperation:calendar": "activities and lectures of the user's own scoped lists (tested in cooperation tests)",
+    "cooperation:participation": "members and activities of the user's own scoped lists (tested in cooperation tests)",
 }
 #: Pages of one object outside the generic views: walked by test_own_pages_are_scoped.
 OWN_PAGE_ROUTES = {
@@ -76,6 +79,7 @@ OWN_PAGE_ROUTES = {
     "returns:template": "submissions",
     "returns:board": "return-periods",
     "dashboards:download": "generated-documents",
+    "cooperation:photo": "activity-photos",
 }
 #: Routes of one import job: walked by test_import_job_routes_are_private below.
 IMPORT_JOB_ROUTES = {

@@ -23,6 +23,7 @@ def test_seed_demo_covers_every_kind_and_role_and_is_repeatable(db):
     assert_returns_demo()
     assert_bulletins_demo()
     assert_funds_demo()
+    assert_cooperation_demo()
     counts = (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count()) == counts
@@ -149,3 +150,31 @@ def assert_funds_demo() -> None:
     for line in fund.lines.all():
         current = services.balance(line)
         assert current.remaining >= 0 and current.budget == line.amount
+
+
+# --- cooperation ---
+def assert_cooperation_demo() -> None:
+    """An alliance whose chair has passed in rotation order, activities of every kind with
+    participants from member units, secondments with one awaiting evaluation, agreements
+    with 四大领域十个项目."""
+    from rencai.cooperation import services
+    from rencai.cooperation.models import (
+        ActivityKind,
+        AgreementProject,
+        Alliance,
+        ChairState,
+        JointActivity,
+        Secondment,
+    )
+
+    alliance = Alliance.objects.get()
+    terms = list(alliance.terms.order_by("term_number"))
+    assert len(terms) >= 3 and [t.state for t in terms[:-1]] == [ChairState.HANDED_OVER] * (len(terms) - 1)
+    assert terms[1].member.rotation_order == terms[0].member.rotation_order + 1
+    assert services.current_term(alliance) == terms[-1]
+    assert set(JointActivity.objects.values_list("kind", flat=True)) == set(ActivityKind.values)
+    assert all(services.participants_by_unit(a) for a in JointActivity.objects.all()[:5])
+    assert services.awaiting_evaluation(Secondment.objects.all()).count() == 1
+    first = alliance.members.order_by("rotation_order").first()
+    assert first is not None and first.party_branches
+    assert AgreementProject.objects.filter(area__agreement__renewed_from__isnull=True).count() >= 10
