@@ -16,6 +16,7 @@ urlpatterns = [
     path("selections/", include("rencai.selections.urls")),
     path("training/", include("rencai.training.urls")),
     path("returns/", include("rencai.returns.urls")),
+    path("projects/", include("rencai.projects.urls")),
     path("dashboards/", include("rencai.dashboards.urls")),
     path("api/imports/", include("rencai.core.imports.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -59,6 +59,9 @@ NON_OBJECT_ROUTES = {
     "returns:aggregate": "sums over the submissions the user may see (tested in returns tests)",
     "dashboards:leader": "figures counted through the user's own scoped lists (tested in dashboards tests)",
     "dashboards:generate": "office and leaders only; a scope the user may not see is refused (tested)",
+    # --- projects (人才工程) ---
+    "projects:board": "tasks counted through the user's own scoped task list (tested in projects tests)",
+    "projects:timeline": "a shared programme; only the tasks the user may see are drawn (tested in projects tests)",
 }
 #: Pages of one object outside the generic views: walked by test_own_pages_are_scoped.
 OWN_PAGE_ROUTES = {
@@ -74,6 +77,8 @@ OWN_PAGE_ROUTES = {
     "returns:template": "submissions",
     "returns:board": "return-periods",
     "dashboards:download": "generated-documents",
+    # --- projects (人才工程) ---
+    "projects:notice-docx": "supervision-notices",
 }
 #: Routes of one import job: walked by test_import_job_routes_are_private below.
 IMPORT_JOB_ROUTES = {
