@@ -306,7 +306,9 @@ def projects_samples(users, other_bank) -> dict:
             "乙行秘密节点",
         ),
         "progress-reports": (
-            ProgressReport.objects.create(task=task, percent=5, content="乙行秘密进展", reported_by=users["other_liaison"]),
+            ProgressReport.objects.create(
+                task=task, percent=5, content="乙行秘密进展", reported_by=users["other_liaison"]
+            ),
             "乙行秘密任务",
         ),
         "instructions": (
