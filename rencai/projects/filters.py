@@ -43,6 +43,7 @@ class TaskFilter(django_filters.FilterSet):
     )
     leader_attention = yes_no_filter(_("领导关注"))
     overdue = _queryset_filter(_("逾期"), "overdue")
+    sign_overdue = _queryset_filter(_("超期未签收"), "sign_overdue")
     on_time = _queryset_filter(_("按期办结"), "closed_on_time")
     late = _queryset_filter(_("逾期办结"), "closed_late")
     returned = yes_no_filter(_("曾被退回"), method="filter_returned")

@@ -78,6 +78,10 @@ class TaskQuerySet(ScopedQuerySet):
     def overdue(self, today: date | None = None) -> "TaskQuerySet":
         return self.filter(state__in=OPEN_TASK_STATES, due_on__lt=today or timezone.localdate())
 
+    def sign_overdue(self, today: date | None = None) -> "TaskQuerySet":
+        """Assigned tasks whose unit has not signed for them by the signing deadline."""
+        return self.filter(state=TaskState.ASSIGNED, sign_deadline__lt=today or timezone.localdate())
+
     def closed_on_time(self) -> "TaskQuerySet":
         return self.filter(state=TaskState.CLOSED, closed_on__lte=models.F("due_on"))
 
@@ -152,7 +156,9 @@ class ProjectTask(ScopedModel):
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
             errors["due_on"] = _("完成时限不能早于开始日期。")
         if self.sign_deadline and self.due_on and self.sign_deadline > self.due_on:
-            errors["sign_deadline"] = _("签收期限不能晚于完成时限。")
+            # On the due date, which every form of the task holds (the deadline is an input
+            # of 交办, not of the form).
+            errors.setdefault("due_on", _("完成时限不能早于签收期限。"))
         department = self.department if self.department_id else None
         if department is not None and self.organization_id and department.organization_id != self.organization_id:
             errors["department"] = _("责任处室须属于责任单位。")

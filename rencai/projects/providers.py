@@ -100,6 +100,9 @@ def project_todos(user) -> list[Todo]:
         count = list_count("project-tasks", user, state=TaskState.REPORTED).value
         if count:
             todos.append(Todo(_("%(n)s 项人才工程任务待复核") % {"n": count}, f"{tasks}?state=reported", count))
+        late = list_count("project-tasks", user, sign_overdue="true").value
+        if late:
+            todos.append(Todo(_("%(n)s 项人才工程任务超期未签收") % {"n": late}, f"{tasks}?sign_overdue=true", late))
     red = list_count("project-tasks", user, colour=Colour.RED).value
     if red:
         todos.append(Todo(_("%(n)s 项人才工程任务红色预警") % {"n": red}, f"{tasks}?colour=red", red, "danger"))

@@ -34,6 +34,8 @@ def _assign(task: ProjectTask, user, data: dict) -> None:
         data["sign_deadline"] = min(timezone.localdate() + timedelta(days=3), task.due_on)
     elif data["sign_deadline"] < timezone.localdate():
         raise Refused(_("签收期限不能早于今天。"))
+    elif data["sign_deadline"] > task.due_on:
+        raise Refused(_("签收期限不能晚于完成时限。"))
 
 
 def _sign(task: ProjectTask, user, data: dict) -> None:

@@ -376,3 +376,15 @@ def test_tasks_import_from_and_export_to_excel(users, client_for, project, bank,
     sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert "制定遴选办法" in values and "组织申报" in values
+
+
+def test_a_task_not_signed_by_its_deadline_is_the_offices_to_do(users, client_for, project, bank):
+    today = timezone.localdate()
+    task = make_task(project, bank, state=TaskState.ASSIGNED, sign_deadline=today - timedelta(days=1))
+    make_task(project, bank, "按时", state=TaskState.ASSIGNED, sign_deadline=today + timedelta(days=1))
+    todo = next(t for t in todos_for(users["office"]) if "超期未签收" in t.title)
+    assert todo.count == 1
+    listed = client_for("office").get(todo.url).content.decode()
+    assert task.title in listed and "共 1 条" in listed
+    assert do(client_for("liaison"), "project-tasks", task.pk, "sign").status_code == 302
+    assert not any("超期未签收" in t.title for t in todos_for(users["office"]))
