@@ -30,7 +30,14 @@ from django.utils import timezone  # noqa: E402
 
 from rencai.accounts.models import User  # noqa: E402
 from rencai.orgs.models import Organization  # noqa: E402
-from rencai.projects.models import Colour, ProjectTask, TalentProject, TaskState  # noqa: E402
+from rencai.projects.models import (  # noqa: E402
+    Colour,
+    ColourChange,
+    ProjectTask,
+    SupervisionNotice,
+    TalentProject,
+    TaskState,
+)
 from rencai.projects.services import recompute_all  # noqa: E402
 
 STATES = [TaskState.ASSIGNED, TaskState.SIGNED, TaskState.IN_PROGRESS, TaskState.REPORTED, TaskState.CLOSED]
@@ -106,8 +113,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--reset-colours", action="store_true", help="clear the bench tasks' colours, history and notices first"
+    )
     args = parser.parse_args()
     office, leader, liaison, project = populate(args.tasks)
+    if args.reset_colours:
+        bench_tasks = ProjectTask.objects.filter(title__startswith="基准任务")
+        ColourChange.objects.filter(task__in=bench_tasks).delete()
+        SupervisionNotice.objects.filter(task__in=bench_tasks).delete()
+        bench_tasks.update(colour=Colour.NONE, colour_since=None, behind_since=None)
     started = time.perf_counter()
     changed = recompute_all()
     recompute_ms = (time.perf_counter() - started) * 1000

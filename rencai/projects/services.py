@@ -20,7 +20,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,41 +98,82 @@ def compute_colour(task: ProjectTask, today: date, milestones: list[Milestone] |
     return Warning(Colour.NONE, None, _("进度正常"))
 
 
+def _red_note(warning: Warning) -> str:
+    return _("该任务已亮红色预警（%(note)s），请抓紧办理并反馈。") % {"note": warning.note}
+
+
+def _apply(tasks: list[ProjectTask], today: date) -> int:
+    """Give each of ``tasks`` its colour for ``today`` in a few statements: the changed
+    tasks updated in bulk, one history row per change and a supervision notice for each
+    task turning red that has none waiting to be signed (history and notices inserted in
+    bulk, each with its audit entry). Returns how many changed colour."""
+    from rencai.core.objects.writes import create_many
+
+    moved: list[ProjectTask] = []
+    history: list[ColourChange] = []
+    reddened: list[tuple[ProjectTask, Warning]] = []
+    for task in tasks:
+        warning = compute_colour(task, today)
+        changed = warning.colour != task.colour
+        if not changed and warning.behind_since == task.behind_since:
+            continue
+        task.behind_since = warning.behind_since
+        if changed:
+            history.append(
+                ColourChange(
+                    task=task,
+                    changed_on=today,
+                    colour_from=task.colour,
+                    colour_to=warning.colour,
+                    note=warning.note[:200],
+                )
+            )
+            task.colour, task.colour_since = warning.colour, today
+            if warning.colour == Colour.RED:
+                reddened.append((task, warning))
+        moved.append(task)
+    if not moved:
+        return 0
+    with transaction.atomic():
+        # Not a user's edit: no version step, so an editor's open form stays valid.
+        ProjectTask.objects.bulk_update(moved, ["colour", "colour_since", "behind_since"], batch_size=1000)
+        create_many(ColourChange, history)
+        waiting = set(
+            SupervisionNotice.objects.filter(
+                task_id__in=[t.pk for t, _w in reddened], state=NoticeState.SENT
+            ).values_list("task_id", flat=True)
+        )
+        due = [(t, w) for t, w in reddened if t.pk not in waiting]
+        if due:
+            first = next_notice_number(today.year)
+            notices = [
+                SupervisionNotice(task=t, year=today.year, number=first + i, reason=_red_note(w), issued_on=today)
+                for i, (t, w) in enumerate(due)
+            ]
+            create_many(SupervisionNotice, notices)
+    return len(history)
+
+
 def recompute(task: ProjectTask, today: date | None = None) -> bool:
     """Give ``task`` its colour for ``today``, keeping the history; a task that turns
     red gets a supervision notice unless one is still waiting to be signed. Returns
     whether the colour changed."""
-    today = today or timezone.localdate()
-    warning = compute_colour(task, today)
-    changed = warning.colour != task.colour
-    if not changed and warning.behind_since == task.behind_since:
-        return False
-    with transaction.atomic():
-        previous = task.colour
-        task.behind_since = warning.behind_since
-        if changed:
-            task.colour = warning.colour
-            task.colour_since = today
-            ColourChange.objects.create(
-                task=task, changed_on=today, colour_from=previous, colour_to=warning.colour, note=warning.note[:200]
-            )
-        ProjectTask.objects.filter(pk=task.pk).update(
-            colour=task.colour, colour_since=task.colour_since, behind_since=task.behind_since
-        )
-        waiting = task.notices.filter(state=NoticeState.SENT).exists()
-        if changed and warning.colour == Colour.RED and not waiting:
-            issue_notice(task, _("该任务已亮红色预警（%(note)s），请抓紧办理并反馈。") % {"note": warning.note}, today)
-    return changed
+    return _apply([task], today or timezone.localdate()) > 0
 
 
-def recompute_all(today: date | None = None) -> int:
-    """Recompute every task that is open or still carries a colour. Returns how many changed."""
+def recompute_all(today: date | None = None, chunk: int = 2000) -> int:
+    """Recompute every task that is open or still carries a colour, ``chunk`` tasks per
+    transaction. Returns how many changed colour."""
     today = today or timezone.localdate()
     changed = 0
-    tasks = ProjectTask.objects.filter(state__in=OPEN_TASK_STATES) | ProjectTask.objects.exclude(colour=Colour.NONE)
-    for task in tasks.prefetch_related("milestones").iterator(chunk_size=500):
-        changed += recompute(task, today)
-    return changed
+    tasks = ProjectTask.objects.filter(Q(state__in=OPEN_TASK_STATES) | ~Q(colour=Colour.NONE))
+    batch: list[ProjectTask] = []
+    for task in tasks.order_by("pk").prefetch_related("milestones").iterator(chunk_size=chunk):
+        batch.append(task)
+        if len(batch) >= chunk:
+            changed += _apply(batch, today)
+            batch = []
+    return changed + _apply(batch, today)
 
 
 def next_notice_number(year: int) -> int:
