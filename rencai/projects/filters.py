@@ -31,16 +31,24 @@ def _queryset_filter(label, method_name: str) -> django_filters.BooleanFilter:
     return yes_no_filter(label, method=method)
 
 
+def _units(request):
+    """The units a user may pick: those they may see (a liaison: its own and branches)."""
+    user = getattr(request, "user", None)
+    return Organization.objects.visible_to(user) if user is not None else Organization.objects.none()
+
+
+def _leaders(request):
+    user = getattr(request, "user", None)
+    users = get_user_model().objects
+    return users.visible_to(user).filter(role=Role.LEADER) if user is not None else users.none()
+
+
 class TaskFilter(django_filters.FilterSet):
     project = django_filters.ModelChoiceFilter(queryset=TalentProject.objects.all(), label=_("所属工程"))
     state = django_filters.ChoiceFilter(choices=TaskState.choices, label=_("状态"))
     colour = django_filters.ChoiceFilter(choices=Colour.choices, label=_("预警"))
-    organization = django_filters.ModelChoiceFilter(queryset=Organization.objects.all(), label=_("责任单位"))
-    leader = django_filters.ModelChoiceFilter(
-        field_name="project__lead_leader",
-        queryset=get_user_model().objects.filter(role=Role.LEADER),
-        label=_("分管领导"),
-    )
+    organization = django_filters.ModelChoiceFilter(queryset=_units, label=_("责任单位"))
+    leader = django_filters.ModelChoiceFilter(field_name="project__lead_leader", queryset=_leaders, label=_("分管领导"))
     leader_attention = yes_no_filter(_("领导关注"))
     overdue = _queryset_filter(_("逾期"), "overdue")
     sign_overdue = _queryset_filter(_("超期未签收"), "sign_overdue")

@@ -186,6 +186,9 @@ class TaskObjects(ObjectConfig):
         ),
     ]
 
+    def list_links(self, user):
+        return [(_("任务看板"), reverse("projects:board"))]
+
     def limit_form_choices(self, form, user) -> None:
         super().limit_form_choices(form, user)
         if "department" in form.fields:

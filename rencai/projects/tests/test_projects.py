@@ -277,6 +277,8 @@ def test_board_and_leader_view_counts_equal_their_lists(users, client_for, proje
     assert "乙银行济南分行" in units and "甲银行济南分行" in units
     liaison_page = client_for("liaison").get("/projects/board/").content.decode()
     assert _figure(liaison_page, "red") == 1 and "乙行红" not in liaison_page
+    assert "乙银行济南分行" not in liaison_page  # not even among the filter's units
+    assert "乙银行济南分行" not in client_for("liaison").get("/o/project-tasks/").content.decode()
     timeline = client_for("liaison").get(f"/projects/{project.pk}/timeline/").content.decode()
     assert "蓝" in timeline and "乙行红" not in timeline and "乙行按期" not in timeline
 
