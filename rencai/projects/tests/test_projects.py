@@ -390,3 +390,37 @@ def test_a_task_not_signed_by_its_deadline_is_the_offices_to_do(users, client_fo
     assert task.title in listed and "共 1 条" in listed
     assert do(client_for("liaison"), "project-tasks", task.pk, "sign").status_code == 302
     assert not any("超期未签收" in t.title for t in todos_for(users["office"]))
+
+
+def test_the_api_refuses_alike_with_chinese_messages(users, client_for, project, bank):
+    task = make_task(project, bank, state=TaskState.IN_PROGRESS, progress=50)
+    liaison = client_for("liaison")
+    lower = liaison.post(
+        "/api/progress-reports/", {"task": task.pk, "percent": 20, "content": "调整"}, content_type="application/json"
+    )
+    assert lower.status_code == 400 and "低于上次报告的50%" in lower.json()["reason"][0]
+    beyond = liaison.post(
+        "/api/progress-reports/", {"task": task.pk, "percent": 150, "content": "超"}, content_type="application/json"
+    )
+    assert beyond.status_code == 400 and "percent" in beyond.json()
+    assert client_for("other_liaison").post(f"/api/project-tasks/{task.pk}/do/feedback/").status_code == 404
+    fed = liaison.post(
+        f"/api/project-tasks/{task.pk}/do/feedback/", {"completion_note": "已完成"}, content_type="application/json"
+    )
+    assert fed.status_code == 200, fed.content
+    assert liaison.post(f"/api/project-tasks/{task.pk}/do/close/").status_code == 403
+    task.refresh_from_db()
+    assert task.state == TaskState.REPORTED
+    bad_dates = client_for("office").post(
+        "/api/project-tasks/",
+        {
+            "project": project.pk,
+            "title": "倒排",
+            "organization": bank.pk,
+            "owner": "甲",
+            "starts_on": "2026-05-01",
+            "due_on": "2026-04-01",
+        },
+        content_type="application/json",
+    )
+    assert bad_dates.status_code == 400 and bad_dates.json()["due_on"] == ["完成时限不能早于开始日期。"]
