@@ -20,7 +20,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from rencai.projects.models import (
     NoticeState,
     ProjectTask,
     SupervisionNotice,
+    TaskState,
 )
 
 
@@ -191,3 +192,28 @@ def issue_notice(task: ProjectTask, reason: str, today: date | None = None) -> S
         notice.full_clean()
         notice.save()
     return notice
+
+
+def figure_conditions(today: date) -> dict[str, Q]:
+    """What the per-unit figures count: tasks, by colour, closed on time, late (closed
+    after the due date or open past it) and sent back at least once."""
+    return {
+        "total": Q(),
+        "red": Q(colour=Colour.RED),
+        "yellow": Q(colour=Colour.YELLOW),
+        "blue": Q(colour=Colour.BLUE),
+        "on_time": Q(state=TaskState.CLOSED, closed_on__lte=F("due_on")),
+        "late": Q(state=TaskState.CLOSED, closed_on__gt=F("due_on")) | Q(state__in=OPEN_TASK_STATES, due_on__lt=today),
+        "returned": Q(returned_count__gt=0),
+    }
+
+
+def unit_figures(tasks, fields: list[str], today: date | None = None) -> list[dict]:
+    """The figures of ``tasks`` (already scoped) grouped by ``fields`` (for example the
+    responsible unit), in one query: what the board shows and the target assessment of
+    units can take."""
+    conditions = figure_conditions(today or timezone.localdate())
+    counts = {
+        name: Count("pk", filter=condition) if condition else Count("pk") for name, condition in conditions.items()
+    }
+    return list(tasks.order_by().values(*fields).annotate(**counts).order_by("-total", *fields))

@@ -3,11 +3,9 @@ with per-unit figures), the Gantt-style timeline of a project, and the supervisi
 notice as a Word document."""
 
 import json
-from datetime import date
-from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,32 +22,12 @@ from rencai.core.objects import registered
 from rencai.core.objects.pages import RoleRequiredMixin
 from rencai.core.roles import STAFF_AND_LIAISONS
 from rencai.projects.documents import notice_docx
-from rencai.projects.models import OPEN_TASK_STATES, Colour, TaskState
+from rencai.projects.models import Colour
+from rencai.projects.services import unit_figures
 
 BOARD_FILTERS = ("project", "colour", "organization", "leader", "state")
 COLOUR_ORDER = [Colour.RED, Colour.YELLOW, Colour.BLUE, Colour.NONE]
 BOARD_ROWS = 200
-
-
-def board_figures(today: date) -> dict[str, Q]:
-    """The conditions of the per-unit figures, counted in one query per grouping."""
-    return {
-        "total": Q(),
-        "red": Q(colour=Colour.RED),
-        "yellow": Q(colour=Colour.YELLOW),
-        "blue": Q(colour=Colour.BLUE),
-        "on_time": Q(state=TaskState.CLOSED, closed_on__lte=F("due_on")),
-        "late": Q(state=TaskState.CLOSED, closed_on__gt=F("due_on")) | Q(state__in=OPEN_TASK_STATES, due_on__lt=today),
-        "returned": Q(returned_count__gt=0),
-    }
-
-
-def grouped(queryset, fields: list[str], today: date) -> list[dict[str, Any]]:
-    conditions = board_figures(today)
-    annotations = {
-        name: Count("pk", filter=condition) if condition else Count("pk") for name, condition in conditions.items()
-    }
-    return list(queryset.order_by().values(*fields).annotate(**annotations).order_by("-total", *fields))
 
 
 class BoardView(RoleRequiredMixin, TemplateView):
@@ -75,10 +53,10 @@ class BoardView(RoleRequiredMixin, TemplateView):
             figure = list_count("project-tasks", user, **{**query, "colour": colour})
             colours.append((colour, Colour(colour).label, figure))
         base = urlencode({k: v for k, v in query.items() if k != "organization"})
-        units = grouped(tasks, ["organization_id", "organization__name"], today)
+        units = unit_figures(tasks, ["organization_id", "organization__name"], today)
         for row in units:
             row["url"] = f"{config.list_url}?{base}&organization={row['organization_id']}".replace("?&", "?")
-        leaders = grouped(tasks, ["project__lead_leader_id", "project__lead_leader__full_name"], today)
+        leaders = unit_figures(tasks, ["project__lead_leader_id", "project__lead_leader__full_name"], today)
         rank = Case(*[When(colour=c, then=Value(i)) for i, c in enumerate(COLOUR_ORDER)], output_field=IntegerField())
         ordered = list(
             tasks.select_related("project", "organization")

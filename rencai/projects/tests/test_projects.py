@@ -424,3 +424,32 @@ def test_the_api_refuses_alike_with_chinese_messages(users, client_for, project,
         content_type="application/json",
     )
     assert bad_dates.status_code == 400 and bad_dates.json()["due_on"] == ["完成时限不能早于开始日期。"]
+
+
+def test_per_unit_figures_count_on_time_late_and_returned(users, project, bank, other_bank):
+    today = timezone.localdate()
+    make_task(
+        project,
+        bank,
+        "按期",
+        state=TaskState.CLOSED,
+        closed_on=today - timedelta(days=100),
+        due_on=today - timedelta(days=90),
+        starts_on=today - timedelta(days=200),
+    )
+    make_task(
+        project,
+        bank,
+        "逾期办结",
+        state=TaskState.CLOSED,
+        closed_on=today,
+        due_on=today - timedelta(days=1),
+        returned_count=2,
+    )
+    make_task(project, bank, "逾期未办", state=TaskState.SIGNED, due_on=today - timedelta(days=1))
+    make_task(project, other_bank, "乙行", state=TaskState.SIGNED)
+    services.recompute_all()
+    rows = {r["organization_id"]: r for r in services.unit_figures(ProjectTask.objects.all(), ["organization_id"])}
+    mine = rows[bank.pk]
+    assert (mine["total"], mine["on_time"], mine["late"], mine["returned"], mine["red"]) == (3, 1, 2, 1, 1)
+    assert (rows[other_bank.pk]["total"], rows[other_bank.pk]["late"]) == (1, 0)
