@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rencai.bulletins",
     "rencai.funds",
     "rencai.cooperation",
+    "rencai.projects",
     "rencai.dashboards",
 ]
 
@@ -239,13 +240,13 @@ RENCAI_NAV_SECTIONS = {
     "bulletins": _("信息报送"),
     "funds": _("专项资金"),
     "cooperation": _("党建联盟与交流合作"),
+    "projects": _("人才工程"),
     "dashboards": _("领导驾驶舱"),
     "orgs": _("机构"),
     "accounts": _("用户与权限"),
 }
 
 RENCAI_NAV_PLANNED = [
-    ("projects", _("人才工程")),
     ("assessment", _("目标考核")),
     ("sites", _("示范点")),
 ]
@@ -257,6 +258,11 @@ RENCAI_LEADER_CACHE_SECONDS = int(os.environ.get("RENCAI_LEADER_CACHE_SECONDS", 
 RENCAI_OFFICE_NAME = os.environ.get("RENCAI_OFFICE_NAME", "市地方金融监督管理局")
 #: The shortest publicity period (公示期, days) a selection may set.
 RENCAI_PUBLICITY_MIN_DAYS = int(os.environ.get("RENCAI_PUBLICITY_MIN_DAYS", "7"))
+
+#: Talent projects: a task turns blue this many days before its due date, and a yellow
+#: warning turns red after this many days.
+RENCAI_PROJECTS_BLUE_DAYS = int(os.environ.get("RENCAI_PROJECTS_BLUE_DAYS", "7"))
+RENCAI_PROJECTS_YELLOW_GRACE_DAYS = int(os.environ.get("RENCAI_PROJECTS_YELLOW_GRACE_DAYS", "14"))
 
 #: The largest lecture video accepted (bytes).
 RENCAI_VIDEO_MAX_BYTES = int(os.environ.get("RENCAI_VIDEO_MAX_BYTES", str(2 * 1024 * 1024 * 1024)))

@@ -19,6 +19,7 @@ urlpatterns = [
     path("bulletins/", include("rencai.bulletins.urls")),
     path("funds/", include("rencai.funds.urls")),
     path("cooperation/", include("rencai.cooperation.urls")),
+    path("projects/", include("rencai.projects.urls")),
     path("dashboards/", include("rencai.dashboards.urls")),
     path("api/imports/", include("rencai.core.imports.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -44,6 +44,7 @@ SHARED = {
     "document-templates",
     "generated-documents",
     "alliances",
+    "talent-projects",
 }
 # --- bulletins (信息报送): the office's periodicals and the year's rules are reference data.
 SHARED |= {"periodicals", "score-rules"}
@@ -107,6 +108,7 @@ def foreign(users, other_bank):
     samples.update(bulletins_samples(users, other_bank))
     samples.update(funds_samples(users, other_bank, talent, samples["applications"][0].campaign))
     samples.update(cooperation_samples(users, other_bank, talent))
+    samples.update(projects_samples(users, other_bank))
     missing = set(registered()) - set(samples) - SHARED
     assert not missing, f"declare a foreign sample for {sorted(missing)} in the leak test"
     return samples
@@ -506,3 +508,59 @@ def cooperation_samples(users, other_bank, talent) -> dict:
 
 
 # --- end cooperation ---
+
+# --- projects (人才工程) ---
+
+
+def projects_samples(users, other_bank) -> dict:
+    """A task of the office's programme (shared) for which the other bank is responsible,
+    with its milestone, report, instruction, supervision notice and colour change."""
+    from rencai.projects.models import (
+        ColourChange,
+        Instruction,
+        Milestone,
+        ProgressReport,
+        ProjectTask,
+        SupervisionNotice,
+        TalentProject,
+    )
+
+    project = TalentProject.objects.create(
+        name="工程", starts_year=2026, ends_year=2027, lead_unit=users["office"].organization
+    )
+    task = ProjectTask.objects.create(
+        project=project,
+        title="乙行秘密任务",
+        organization=other_bank,
+        owner="乙行责任人",
+        starts_on=date(2026, 1, 1),
+        due_on=date(2099, 12, 31),
+        state="signed",
+    )
+    return {
+        "project-tasks": (task, "乙行秘密任务"),
+        "milestones": (
+            Milestone.objects.create(task=task, name="乙行秘密节点", planned_on=date(2026, 6, 1), planned_percent=10),
+            "乙行秘密节点",
+        ),
+        "progress-reports": (
+            ProgressReport.objects.create(
+                task=task, percent=5, content="乙行秘密进展", reported_by=users["other_liaison"]
+            ),
+            "乙行秘密任务",
+        ),
+        "task-instructions": (
+            Instruction.objects.create(task=task, content="乙行秘密批示", given_by=users["leader"]),
+            "乙行秘密任务",
+        ),
+        "supervision-notices": (
+            SupervisionNotice.objects.create(task=task, year=2026, number=1, reason="乙行秘密督办事由"),
+            "乙行秘密任务",
+        ),
+        "colour-changes": (
+            ColourChange.objects.create(
+                task=task, changed_on=date(2026, 1, 2), colour_from="none", colour_to="yellow", note="乙行秘密原因"
+            ),
+            "乙行秘密任务",
+        ),
+    }

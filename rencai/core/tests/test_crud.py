@@ -498,6 +498,38 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
         ("note", "说明"),
     ),
     # --- end cooperation ---
+    # --- projects (人才工程) ---
+    "talent-projects": (
+        lambda w, n: {"name": f"人才工程{n}", "starts_year": 2026, "ends_year": 2028, "lead_unit": w["office_org"].pk},
+        ("budget_line", "人才发展专项资金"),
+    ),
+    "project-tasks": (
+        lambda w, n: {
+            "project": w["project_task"].project_id,
+            "title": f"工程任务{n}",
+            "organization": w["bank"].pk,
+            "owner": "张三",
+            "starts_on": "2026-01-01",
+            "due_on": "2026-12-31",
+        },
+        ("owner", "李四"),
+    ),
+    "milestones": (
+        lambda w, n: {
+            "task": w["project_task"].pk,
+            "name": f"节点{n}",
+            "planned_on": (date(2026, 1, 2) + timedelta(days=n % 300)).isoformat(),
+            "planned_percent": 20,
+        },
+        ("planned_percent", 30),
+    ),
+    "progress-reports": (
+        lambda w, n: {"task": w["project_task"].pk, "percent": 10 + n, "content": f"进展{n}"},
+        ("", None),
+    ),
+    "task-instructions": (None, ("", None)),
+    "supervision-notices": (None, ("", None)),
+    "colour-changes": (None, ("", None)),
 }
 
 
@@ -839,6 +871,8 @@ def world(users, dicts, make_talent, experts, foreign, bank, other_bank, office_
         "enrolled_talent": enrolled_talent,
         "new_org": lambda n: Organization.objects.create(name=f"配额机构{n}", kind="bank", parent=None),
         "coop": cooperation_world(make_talent, bank, office_org),
+        # --- projects (人才工程) ---
+        "project_task": foreign["project-tasks"][0],
     }
 
 

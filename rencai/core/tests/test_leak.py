@@ -64,6 +64,9 @@ NON_OBJECT_ROUTES = {
     # cooperation
     "cooperation:calendar": "activities and lectures of the user's own scoped lists (tested in cooperation tests)",
     "cooperation:participation": "members and activities of the user's own scoped lists (tested in cooperation tests)",
+    # --- projects (人才工程) ---
+    "projects:board": "tasks counted through the user's own scoped task list (tested in projects tests)",
+    "projects:timeline": "a shared programme; only the tasks the user may see are drawn (tested in projects tests)",
 }
 #: Pages of one object outside the generic views: walked by test_own_pages_are_scoped.
 OWN_PAGE_ROUTES = {
@@ -80,6 +83,8 @@ OWN_PAGE_ROUTES = {
     "returns:board": "return-periods",
     "dashboards:download": "generated-documents",
     "cooperation:photo": "activity-photos",
+    # --- projects (人才工程) ---
+    "projects:notice-docx": "supervision-notices",
 }
 #: Routes of one import job: walked by test_import_job_routes_are_private below.
 IMPORT_JOB_ROUTES = {

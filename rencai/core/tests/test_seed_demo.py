@@ -24,6 +24,7 @@ def test_seed_demo_covers_every_kind_and_role_and_is_repeatable(db):
     assert_bulletins_demo()
     assert_funds_demo()
     assert_cooperation_demo()
+    assert_projects_demo()
     counts = (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count()) == counts
@@ -178,3 +179,21 @@ def assert_cooperation_demo() -> None:
     first = alliance.members.order_by("rotation_order").first()
     assert first is not None and first.party_branches
     assert AgreementProject.objects.filter(area__agreement__renewed_from__isnull=True).count() >= 10
+
+
+# --- projects (人才工程) ---
+
+
+def assert_projects_demo() -> None:
+    """Two programmes with tasks in every state and every colour, colours computed."""
+    from django.utils import timezone
+
+    from rencai.projects.models import Colour, ProjectTask, SupervisionNotice, TalentProject, TaskState
+    from rencai.projects.services import compute_colour
+
+    assert set(TalentProject.objects.values_list("name", flat=True)) == {"领军人才“高峰计划”", "业务人才“高地计划”"}
+    assert set(ProjectTask.objects.values_list("state", flat=True)) == set(TaskState.values)
+    assert set(ProjectTask.objects.values_list("colour", flat=True)) == set(Colour.values)
+    for task in ProjectTask.objects.all():
+        assert compute_colour(task, timezone.localdate()).colour == task.colour, task
+    assert SupervisionNotice.objects.filter(task__colour=Colour.RED).exists()
