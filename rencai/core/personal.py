@@ -34,9 +34,13 @@ if TYPE_CHECKING:
     # django-stubs-ext's monkeypatch, which this module does not count on.
     _TextField = models.TextField[str | Combinable, str]
     _CharField = models.CharField[str | int | Combinable, str]
+    _Exact = lookups.Exact[Any]
+    _In = lookups.In[Any]
 else:
     _TextField = models.TextField
     _CharField = models.CharField
+    _Exact = lookups.Exact
+    _In = lookups.In
 
 LEGACY_PREFIX = "v1:"
 LEGACY_LABEL = "v1"
@@ -219,7 +223,7 @@ def _candidates(value: object) -> list[object]:
     return list(getattr(value, "candidates", None) or [value])
 
 
-class BlindIndexExact(lookups.Exact):
+class BlindIndexExact(_Exact):
     """``field=blind_index(v)`` matches ``v``'s index under any configured key."""
 
     def __init__(self, lhs: Any, rhs: Any) -> None:
@@ -234,7 +238,7 @@ class BlindIndexExact(lookups.Exact):
         return f"{lhs_sql} IN ({marks})", (*params, *self.candidates)
 
 
-class BlindIndexIn(lookups.In):
+class BlindIndexIn(_In):
     """``field__in=[blind_index(v), …]`` matches each under any configured key."""
 
     def __init__(self, lhs: Any, rhs: Any) -> None:
