@@ -12,6 +12,12 @@ Generates a bank's talent roster (an xlsx of N rows, 15 columns, under a title a
   ``bench.peer.PeerTalent`` (15 typed columns), with default settings and with
   ``use_bulk = True``, including tablib's loading of the xlsx.
 
+* suites: the cost per row of each algorithm suite (``RENCAI_CRYPTO``): encrypting a
+  row's ID number, mobile and e-mail and computing its two blind indexes, AES-GCM +
+  HMAC-SHA-256 against SM4-GCM + HMAC-SM3, in one process without a database
+  (``--suites-only`` runs just this); with ``--suites international,guomi`` the full
+  pipeline also runs once per suite.
+
 Each part runs in its own process, so each has its own peak RSS. The last line of
 stdout is a JSON object with the PostgreSQL figures and a ``sqlite`` sub-object.
 See bench/README.md.
@@ -411,8 +417,66 @@ def child_peer(path: str, bulk: bool) -> None:
     )
 
 
+def child_suites(rows: int) -> None:
+    """Per row: seal ID number, mobile and e-mail, compute the two blind indexes (and,
+    separately, open the three again), under freshly generated keys of each suite."""
+    import django
+
+    django.setup()
+    from rencai.core.personal import decrypt, encrypt, index_under
+    from rencai.secrets import Keyring, generate_key
+
+    people = [(row[5], row[13], f"user{row[0]}@example.com") for row in roster_rows(rows)]
+    from django.conf import settings
+
+    result = {}
+    for number, suite in enumerate(("international", "guomi"), start=50):
+        key = generate_key(number, suite)
+        settings.RENCAI_KEYRING = Keyring({number: key}, number)
+        best = {"encrypt_us": float("inf"), "index_us": float("inf"), "decrypt_us": float("inf")}
+        for _pass in range(4):  # the best of four passes (the first warms the caches): the machine is shared
+            started = time.perf_counter()
+            sealed = [(encrypt(i, key), encrypt(m, key), encrypt(e, key)) for i, m, e in people]
+            sealed_at = time.perf_counter()
+            for i, m, _e in people:
+                index_under(key, i)
+                index_under(key, m)
+            indexed_at = time.perf_counter()
+            for values in sealed:
+                for value in values:
+                    decrypt(value)
+            opened_at = time.perf_counter()
+            for name, seconds in (
+                ("encrypt_us", sealed_at - started),
+                ("index_us", indexed_at - sealed_at),
+                ("decrypt_us", opened_at - indexed_at),
+            ):
+                best[name] = min(best[name], seconds / rows * 1e6)
+        result[suite] = {**best, "write_us": best["encrypt_us"] + best["index_us"]}
+    _report({"rows": rows, "suites": result})
+
+
+def measure_suites(rows: int) -> dict:
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child", "suites", "--file", str(rows)]
+    child = run_child(argv, child_env("sqlite:///:memory:", PROJECT_SETTINGS))
+    if child.code:
+        print(f"suites: failed, {child.failure()}")
+        return {}
+    found = child.last_json()["suites"]
+    print(f"\nCost of each algorithm suite per talent row ({rows:,} rows; 3 fields sealed, 2 blind indexes)")
+    print(f"  {'suite':<14} {'encrypt µs':>11} {'index µs':>9} {'write µs':>9} {'decrypt µs':>11}")
+    for suite, cost in found.items():
+        print(
+            f"  {suite:<14} {cost['encrypt_us']:>11.1f} {cost['index_us']:>9.1f} {cost['write_us']:>9.1f} "
+            f"{cost['decrypt_us']:>11.1f}"
+        )
+    return {suite: round(cost["write_us"], 1) for suite, cost in found.items()}
+
+
 def run_as_child(args: argparse.Namespace) -> None:
-    if args.child == "floor":
+    if args.child == "suites":
+        child_suites(int(args.file))
+    elif args.child == "floor":
         child_floor(args.file, args.database_url)
     elif args.child == "setup":
         child_setup()
@@ -505,20 +569,26 @@ def startup_seconds(database_url: str) -> float:
     return statistics.median(times)
 
 
-def measure_rencai(path: Path, database_url: str, credit_code: str, rows: int) -> Part:
+def measure_rencai(path: Path, database_url: str, credit_code: str, rows: int, suite: str = "") -> Part:
     command = ROOT / "rencai" / "core" / "management" / "commands" / "import_rows.py"
     if not command.exists():
         return Part("rencai", note=f"not measured: {command.relative_to(ROOT)} does not exist yet")
     reset = run_self("reset-talents", database_url)
     if reset.code:
         return Part("rencai", note=f"emptying the talents tables failed, {reset.failure()}")
-    baseline = startup_seconds(database_url)
-    child = manage(database_url, "import_rows", "talents", str(path), "--org", credit_code, "--commit", "--json")
+    name = f"rencai {suite}" if suite and suite != "international" else "rencai"
+    if suite:
+        os.environ["RENCAI_CRYPTO"] = suite
+    try:
+        baseline = startup_seconds(database_url)
+        child = manage(database_url, "import_rows", "talents", str(path), "--org", credit_code, "--commit", "--json")
+    finally:
+        os.environ.pop("RENCAI_CRYPTO", None)
     try:
         found = child.last_json()
     except ValueError:
-        return Part("rencai", note=f"failed, {child.failure()}")
-    part = Part("rencai", rows, child.seconds - baseline, child.rss_mb, extra={"raw": child.seconds, "base": baseline})
+        return Part(name, note=f"failed, {child.failure()}")
+    part = Part(name, rows, child.seconds - baseline, child.rss_mb, extra={"raw": child.seconds, "base": baseline})
     errors = found.get("errors")
     error_count = len(errors) if isinstance(errors, list) else (errors or 0)
     if child.code or "error" in found or found.get("created") != rows or error_count:
@@ -529,13 +599,16 @@ def measure_rencai(path: Path, database_url: str, credit_code: str, rows: int) -
     return part
 
 
-def measure_database(label: str, database_url: str, roster: Path, peer_roster: Path, rows: int) -> list[Part]:
+def measure_database(
+    label: str, database_url: str, roster: Path, peer_roster: Path, rows: int, suites: list[str] | None = None
+) -> list[Part]:
     print(f"\n== {label}: preparing {redact(database_url)}", flush=True)
     credit_code = prepare_database(database_url)
     parts = [measure_floor(roster, database_url)]
     print(f"   floor done ({_seconds(parts[-1])})", flush=True)
-    parts.append(measure_rencai(roster, database_url, credit_code, rows))
-    print(f"   rencai done ({_seconds(parts[-1])})", flush=True)
+    for suite in suites or [""]:
+        parts.append(measure_rencai(roster, database_url, credit_code, rows, suite))
+        print(f"   {parts[-1].name} done ({_seconds(parts[-1])})", flush=True)
     parts.append(measure_peer(peer_roster, database_url, bulk=False))
     print(f"   peer (default) done ({_seconds(parts[-1])})", flush=True)
     parts.append(measure_peer(peer_roster, database_url, bulk=True))
@@ -616,6 +689,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--only", choices=["pg", "sqlite"], help="measure one database only")
     parser.add_argument("--sqlite", action="store_true", help="accepted for clarity: SQLite runs unless --only pg")
     parser.add_argument("--keep-file", action="store_true", help="keep the generated roster(s) and print the path")
+    parser.add_argument(
+        "--suites", help="run the full pipeline once per suite, e.g. international,guomi (default: as configured)"
+    )
+    parser.add_argument("--suites-only", action="store_true", help="only the per-row cost of each suite")
+    parser.add_argument("--suite-rows", type=int, default=2000, help="rows for the per-suite cost (default 2000)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -644,15 +722,19 @@ def main(argv: list[str] | None = None) -> None:
         run_as_child(args)
         return
     print(f"load average before: {_load()}", flush=True)
+    if args.suites_only:
+        _report({"suite_write_us_per_row": measure_suites(args.suite_rows)})
+        return
+    suites = [s.strip() for s in args.suites.split(",")] if args.suites else None
     workdir = Path(tempfile.mkdtemp(prefix="rencai_bench_import_"))
     roster, peer_roster = generate(workdir, args.rows, args.peer_rows)
     results: dict[str, list[Part]] = {}
     if args.only != "sqlite":
         ensure_postgres_database(args.database_url)
-        results["pg"] = measure_database("PostgreSQL", args.database_url, roster, peer_roster, args.rows)
+        results["pg"] = measure_database("PostgreSQL", args.database_url, roster, peer_roster, args.rows, suites)
     if args.only != "pg":
         sqlite_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-        results["sqlite"] = measure_database("SQLite", sqlite_url, roster, peer_roster, args.rows)
+        results["sqlite"] = measure_database("SQLite", sqlite_url, roster, peer_roster, args.rows, suites)
     for key, label in (("pg", "PostgreSQL"), ("sqlite", "SQLite")):
         if key in results:
             print_table(f"{label}, {args.rows:,} rows", results[key])
@@ -661,6 +743,12 @@ def main(argv: list[str] | None = None) -> None:
         summary["sqlite"] = figures(results["sqlite"])
     if args.peer_rows and args.peer_rows < args.rows:
         summary["peer_rows"] = args.peer_rows
+    for key in results:
+        target = summary if key == "pg" else summary.get(key, {})
+        for part in results[key]:
+            if part.name.startswith("rencai ") and part.rps:
+                target[f"{part.name.replace(' ', '_')}_rps"] = round(part.rps)
+    summary["suite_write_us_per_row"] = measure_suites(args.suite_rows)
     print(f"\nload average after: {_load()} ({os.cpu_count()} CPUs); timings depend on what else runs")
     _cleanup(workdir, args.keep_file)
     _report(summary)

@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from rencai.secrets import load_secrets
+from rencai.secrets import load_keyring, load_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RENCAI_VAR_DIR", BASE_DIR / "var"))
@@ -15,8 +15,11 @@ PRODUCTION = os.environ.get("RENCAI_ENV") == "production"
 
 _secrets = load_secrets(VAR_DIR, PRODUCTION)
 SECRET_KEY = _secrets["RENCAI_SECRET_KEY"]
-FIELD_ENCRYPTION_KEY = _secrets["RENCAI_FIELD_KEY"]
-BLIND_INDEX_KEY = _secrets["RENCAI_INDEX_KEY"]
+#: The algorithm suite new personal values, blind indexes and audit entries are written in:
+#: ``international`` (AES-GCM, HMAC-SHA-256, SHA-256) or ``guomi`` (SM4-GCM, HMAC-SM3, SM3).
+RENCAI_CRYPTO = os.environ.get("RENCAI_CRYPTO", "") or "international"
+#: Every key version the application reads with and the one it writes with (docs/crypto.md).
+RENCAI_KEYRING = load_keyring(VAR_DIR, PRODUCTION)
 
 DEBUG = os.environ.get("RENCAI_DEBUG", "0" if PRODUCTION else "1") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("RENCAI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]

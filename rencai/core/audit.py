@@ -1,6 +1,13 @@
-"""Writing and verifying the hash-chained audit log."""
+"""Writing and verifying the hash-chained audit log.
 
-import hashlib
+Each entry's ``hash`` is the chain hash of the previous hash and its content. The chain
+hash is the suite's (SHA-256, or SM3 under ``guomi``); when the writing suite changes, the
+next entry is a switch entry (action ``keys``, object type ``core.auditchain``) whose
+``changes["chain_hash"]`` names the algorithm of itself and every entry after it, until
+the next switch. The chain is never rewritten: ``verify_audit`` checks each part with its
+own algorithm. Entries before the first switch are SHA-256.
+"""
+
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,11 +23,16 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 
+from rencai.core import crypto
 from rencai.core.context import Actor, actor_from
 from rencai.core.models import AuditAction, AuditEntry, TrackedModel
 from rencai.core.personal import EncryptedField, mask
 
 GENESIS_HASH = "0" * 64
+#: The chain hash of the entries before the first switch entry.
+FIRST_CHAIN_HASH = "sha256"
+#: The object type of the entries where the chain's hash algorithm changes.
+CHAIN_OBJECT_TYPE = "core.auditchain"
 _CHAIN_LOCK_KEY = 7_262_736_169  # advisory lock id for appending to the chain on PostgreSQL
 
 
@@ -57,8 +69,58 @@ def entry_content(entry: AuditEntry | SimpleNamespace) -> str:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def compute_hash(prev_hash: str, entry: AuditEntry | SimpleNamespace) -> str:
-    return hashlib.sha256((prev_hash + entry_content(entry)).encode()).hexdigest()
+def compute_hash(prev_hash: str, entry: AuditEntry | SimpleNamespace, algorithm: str = FIRST_CHAIN_HASH) -> str:
+    return crypto.digest(algorithm, (prev_hash + entry_content(entry)).encode())
+
+
+def chain_algorithm_in_force() -> str:
+    """The hash algorithm of the newest part of the chain (named by its last switch entry)."""
+    changes = (
+        AuditEntry.objects.filter(object_type=CHAIN_OBJECT_TYPE, action=AuditAction.KEYS)
+        .order_by("-seq")
+        .values_list("changes", flat=True)
+        .first()
+    )
+    if isinstance(changes, dict) and changes.get("chain_hash") in crypto.CHAIN_HASHES:
+        return str(changes["chain_hash"])
+    return FIRST_CHAIN_HASH
+
+
+def _switch_if_needed(last_seq: int, last_hash: str, actor: Actor) -> tuple[int, str, str]:
+    """Under the chain lock: append a switch entry when the writing suite's chain hash is
+    not the one in force; (last seq, last hash, the algorithm of the next entries)."""
+    in_force = chain_algorithm_in_force()
+    wanted = crypto.current_suite().chain_hash
+    if wanted == in_force:
+        return last_seq, last_hash, in_force
+    suite = crypto.current_suite()
+    entry = AuditEntry(
+        seq=last_seq + 1,
+        created_at=timezone.now(),
+        user_id=actor.user_id,
+        username=actor.username,
+        organization_id=actor.organization_id,
+        ip=actor.ip,
+        user_agent=actor.user_agent,
+        action=AuditAction.KEYS,
+        object_type=CHAIN_OBJECT_TYPE,
+        object_id="",
+        object_repr=f"审计链自第 {last_seq + 1} 条起使用 {crypto.CHAIN_HASHES[wanted]}",
+        changes=canonical_changes({"chain_hash": wanted, "previous": in_force, "suite": suite.name}),
+        prev_hash=last_hash,
+    )
+    entry.hash = compute_hash(entry.prev_hash, entry, wanted)
+    entry.save(force_insert=True)
+    return entry.seq, entry.hash, wanted
+
+
+def ensure_chain_algorithm(actor: Actor | None = None) -> str:
+    """Switch the chain to the writing suite's hash now (``rotate_keys`` does, so that the
+    switch sits next to the rotation's own entries); the algorithm in force."""
+    with transaction.atomic():
+        last_seq, last_hash = _lock_chain_tail()
+        _seq, _hash, algorithm = _switch_if_needed(last_seq, last_hash, actor or actor_from(None, None))
+    return algorithm
 
 
 def _lock_chain_tail() -> tuple[int, str]:
@@ -91,6 +153,7 @@ def record(
         object_repr = object_repr or str(obj)[:300]
     with transaction.atomic():
         last_seq, last_hash = _lock_chain_tail()
+        last_seq, last_hash, algorithm = _switch_if_needed(last_seq, last_hash, actor)
         entry = AuditEntry(
             seq=last_seq + 1,
             created_at=timezone.now(),
@@ -106,7 +169,7 @@ def record(
             changes=canonical_changes(changes or {}),
             prev_hash=last_hash,
         )
-        entry.hash = compute_hash(entry.prev_hash, entry)
+        entry.hash = compute_hash(entry.prev_hash, entry, algorithm)
         entry.save(force_insert=True)
         _maybe_checkpoint(last_seq, entry.seq)
     return entry
@@ -144,6 +207,7 @@ def record_many(
     rows: list[list[Any]] = []
     with transaction.atomic():
         seq, prev_hash = _lock_chain_tail()
+        seq, prev_hash, algorithm = _switch_if_needed(seq, prev_hash, actor)
         for obj, change in zip(objects, changes, strict=True):
             seq += 1
             entry = SimpleNamespace(
@@ -161,7 +225,7 @@ def record_many(
                 changes=change,
                 prev_hash=prev_hash,
             )
-            entry.hash = prev_hash = compute_hash(prev_hash, entry)
+            entry.hash = prev_hash = compute_hash(prev_hash, entry, algorithm)
             values = [getattr(entry, name) for name in _BULK_COLUMNS]
             values[11] = changes_field.get_db_prep_save(change, connection)
             rows.append(values)
@@ -170,18 +234,32 @@ def record_many(
     return len(rows)
 
 
-def verify_chain(entries: Iterable[AuditEntry]) -> tuple[int, AuditEntry | None, str]:
-    """Walk the chain in order; return (entries checked, first bad entry, reason)."""
+def verify_chain(
+    entries: Iterable[AuditEntry], parts: list[dict[str, Any]] | None = None
+) -> tuple[int, AuditEntry | None, str]:
+    """Walk the chain in order, each part with its own hash algorithm; return (entries
+    checked, first bad entry, reason). ``parts`` receives the parts checked: algorithm,
+    first and last sequence number."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
+    algorithm = FIRST_CHAIN_HASH
+    parts = parts if parts is not None else []
     for entry in entries:
         if entry.seq != expected_seq:
             return checked, entry, f"序号不连续：应为 {expected_seq}，实际为 {entry.seq}（有记录被删除或插入）"
         if entry.prev_hash != expected_prev:
             return checked, entry, "前一条哈希不符（前一条记录被删除、插入或修改）"
-        if compute_hash(entry.prev_hash, entry) != entry.hash:
-            return checked, entry, "内容与哈希不符（本条记录被修改）"
+        if entry.object_type == CHAIN_OBJECT_TYPE and entry.action == AuditAction.KEYS:
+            named = entry.changes.get("chain_hash") if isinstance(entry.changes, dict) else None
+            if named not in crypto.CHAIN_HASHES:
+                return checked, entry, f"算法切换记录指定了未知的哈希算法：{named}"
+            algorithm = str(named)
+        if compute_hash(entry.prev_hash, entry, algorithm) != entry.hash:
+            return checked, entry, f"内容与哈希不符（本条记录被修改；按 {crypto.CHAIN_HASHES[algorithm]} 校验）"
+        if not parts or parts[-1]["algorithm"] != algorithm:
+            parts.append({"algorithm": algorithm, "first": entry.seq, "last": entry.seq})
+        parts[-1]["last"] = entry.seq
         expected_prev = entry.hash
         expected_seq += 1
         checked += 1
@@ -293,14 +371,24 @@ def _database_label() -> str:
     return f"{connection.vendor}:{settings_dict.get('HOST') or ''}:{settings_dict.get('NAME')}"
 
 
-def _mac(payload: dict[str, Any]) -> str:
-    import hmac
+#: The signature of checkpoints and digests: HMAC of the suite; a checkpoint names it in
+#: ``mac_alg`` (lines without it are HMAC-SHA-256, as written before suites).
+MAC_ALGORITHMS = {"hmac-sha256": "international", "hmac-sm3": "guomi"}
 
+
+def current_mac_algorithm() -> str:
+    return "hmac-sm3" if crypto.current_suite().name == "guomi" else "hmac-sha256"
+
+
+def _mac(payload: dict[str, Any]) -> str:
     from django.conf import settings
 
+    algorithm = str(payload.get("mac_alg", "hmac-sha256"))
+    if algorithm not in MAC_ALGORITHMS:
+        raise CheckpointError(f"未知的签名算法：{algorithm}")
     key = (settings.RENCAI_AUDIT_KEY or settings.SECRET_KEY).encode()
     message = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    return hmac.new(key, b"rencai.audit.checkpoint\x00" + message, hashlib.sha256).hexdigest()
+    return crypto.mac(MAC_ALGORITHMS[algorithm], key, b"rencai.audit.checkpoint\x00" + message).hex()
 
 
 def chain_head() -> tuple[int, str]:
@@ -313,7 +401,9 @@ def write_checkpoint() -> dict[str, Any]:
     import os
 
     seq, head = chain_head()
-    payload = {"db": _database_label(), "seq": seq, "hash": head, "at": timezone.now().isoformat()}
+    payload: dict[str, Any] = {"db": _database_label(), "seq": seq, "hash": head, "at": timezone.now().isoformat()}
+    if current_mac_algorithm() != "hmac-sha256":
+        payload["mac_alg"] = current_mac_algorithm()
     line = json.dumps({**payload, "mac": _mac(payload)}, ensure_ascii=False)
     directory = checkpoint_dir()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -349,7 +439,11 @@ def last_checkpoint() -> dict[str, Any] | None:
             raise CheckpointError(f"检查点文件第 {number} 行格式错误（文件被修改）") from exc
         import hmac
 
-        if not hmac.compare_digest(mac, _mac(found)):
+        try:
+            expected = _mac(found)
+        except CheckpointError as exc:
+            raise CheckpointError(f"检查点文件第 {number} 行：{exc}") from exc
+        if not hmac.compare_digest(mac, expected):
             raise CheckpointError(f"检查点文件第 {number} 行签名不符（文件被修改或密钥不同）")
         if found.get("db") == label and (best is None or found["seq"] >= best["seq"]):
             best = found
@@ -376,10 +470,10 @@ def verify_against_checkpoint() -> tuple[dict[str, Any] | None, str]:
     return checkpoint, ""
 
 
-def verify_all() -> tuple[int, int | None, str, dict[str, Any] | None]:
+def verify_all(parts: list[dict[str, Any]] | None = None) -> tuple[int, int | None, str, dict[str, Any] | None]:
     """The chain and its anchor: (entries checked, seq of the first bad entry or None,
     reason, the checkpoint compared with). A reason with no bad seq is an anchor failure."""
-    checked, bad, reason = verify_chain(AuditEntry.objects.order_by("seq").iterator(chunk_size=2000))
+    checked, bad, reason = verify_chain(AuditEntry.objects.order_by("seq").iterator(chunk_size=2000), parts)
     if bad is not None:
         return checked, bad.seq, reason, None
     checkpoint, problem = verify_against_checkpoint()
@@ -428,6 +522,8 @@ def daily_digest(day: date) -> str:
         "head_seq": head_seq,
         "head_hash": head_hash,
     }
+    if current_mac_algorithm() != "hmac-sha256":
+        payload["mac_alg"] = current_mac_algorithm()
     labels = dict(AuditAction.choices)
     lines = [
         "金融人才工作平台 · 审计日志每日摘要",
@@ -440,7 +536,7 @@ def daily_digest(day: date) -> str:
         f"日终链头：第 {head_seq} 条",
         f"链头哈希：{head_hash[:32]}",
         f"          {head_hash[32:]}",
-        f"摘要签名：{_mac(payload)}",
+        f"摘要签名：{_mac(payload)}（{str(payload.get('mac_alg', 'hmac-sha256')).upper()}）",
         "",
         "核对方法：次日起任何一天运行 manage.py verify_audit，并用 manage.py audit_digest --check "
         "核对本页的日期、链头与签名。",

@@ -182,12 +182,14 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("导入")
     UNMASK = "unmask", _("查看敏感信息")
     PERMISSION = "permission", _("权限变更")
+    KEYS = "keys", _("密钥与算法")
 
 
 class AuditEntry(models.Model):
     """One entry of the append-only, hash-chained audit log.
 
-    ``hash`` is SHA-256 over ``prev_hash`` and this entry's content; ``seq`` is gapless,
+    ``hash`` is the chain hash (SHA-256, or SM3 after a switch entry: see ``rencai.core.audit``)
+    over ``prev_hash`` and this entry's content; ``seq`` is gapless,
     so a removed, changed or inserted row breaks the chain (see ``verify_audit``).
     """
 

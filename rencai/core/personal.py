@@ -1,65 +1,139 @@
 """Personal data: encrypted at rest, found by a keyed blind index, shown masked.
 
-A value is stored as ``v1:<base64(nonce + AES-GCM ciphertext)>`` so that a database dump
-reveals nothing; exact lookup goes through an HMAC-SHA256 of the normalised value.
+A value is stored as ``<suite>.<key version>:<base64(nonce + ciphertext + tag)>``
+(``guomi.2:…`` is SM4-GCM under key 2, ``international.1:…`` AES-256-GCM under key 1; the
+prefix is authenticated with the ciphertext) so that a database dump reveals nothing and
+names the key each value needs. Values written before suites existed read
+``v1:<base64>`` (AES-GCM under key 1) and stay readable. Exact lookup goes through a keyed
+hash of the normalised value, stored as ``<suite>.<key version>:<base64url(HMAC)>``
+(older ones: 64 hex digits of HMAC-SHA-256 under key 1); a search computes the index under
+every configured key, so it finds rows before, during and after a rotation
+(``manage.py rotate_keys``). See docs/crypto.md.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import os
+import re
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import models
+from django.db.models import lookups
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models.expressions import Combinable, Expression
     from django.db.models.lookups import Lookup
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from rencai.secrets import KeyMaterial, Keyring
 
     # Django's field classes are generic in the stubs; at run time only after
     # django-stubs-ext's monkeypatch, which this module does not count on.
     _TextField = models.TextField[str | Combinable, str]
     _CharField = models.CharField[str | int | Combinable, str]
+    _Exact = lookups.Exact[Any]
+    _In = lookups.In[Any]
 else:
     _TextField = models.TextField
     _CharField = models.CharField
+    _Exact = lookups.Exact
+    _In = lookups.In
 
-_PREFIX = "v1:"
-
-
-def _aesgcm() -> AESGCM:
-    return _cipher(settings.FIELD_ENCRYPTION_KEY)
-
-
-@lru_cache(maxsize=4)
-def _cipher(key: str) -> AESGCM:
-    return AESGCM(base64.urlsafe_b64decode(key))
+LEGACY_PREFIX = "v1:"
+LEGACY_LABEL = "v1"
+_LABEL = re.compile(r"^([a-z]+)\.(\d+):")
+_LEGACY_INDEX = re.compile(r"^[0-9a-f]{64}$")
 
 
-def encrypt(plaintext: str) -> str:
-    nonce = os.urandom(12)
-    sealed = _aesgcm().encrypt(nonce, plaintext.encode(), None)
-    return _PREFIX + base64.b64encode(nonce + sealed).decode()
+def keyring() -> Keyring:
+    ring: Keyring = settings.RENCAI_KEYRING
+    return ring
+
+
+def _key(suite: str, version: int) -> KeyMaterial:
+    key = keyring().get(version)
+    if key is None or key.suite != suite:
+        raise ValueError(f"no key {suite}.{version} is configured (RENCAI_KEY_{version})")
+    return key
+
+
+def value_label(stored: str) -> str:
+    """The suite and key version a stored value names: ``guomi.2``; ``v1`` for the old form."""
+    if stored.startswith(LEGACY_PREFIX):
+        return LEGACY_LABEL
+    match = _LABEL.match(stored)
+    if match is None:
+        raise ValueError("not an encrypted value")
+    return f"{match.group(1)}.{match.group(2)}"
+
+
+def encrypt(plaintext: str, key: KeyMaterial | None = None) -> str:
+    key = key or keyring().current
+    prefix = f"{key.label}:"
+    return prefix + base64.b64encode(key.seal(plaintext.encode(), prefix.encode())).decode()
 
 
 def decrypt(stored: str) -> str:
-    if not stored.startswith(_PREFIX):
+    if stored.startswith(LEGACY_PREFIX):
+        raw = base64.b64decode(stored[len(LEGACY_PREFIX) :])
+        return _key("international", 1).open(raw, None).decode()
+    match = _LABEL.match(stored)
+    if match is None:
         raise ValueError("not an encrypted value")
-    raw = base64.b64decode(stored[len(_PREFIX) :])
-    return _aesgcm().decrypt(raw[:12], raw[12:], None).decode()
+    key = _key(match.group(1), int(match.group(2)))
+    raw = base64.b64decode(stored[match.end() :])
+    return key.open(raw, stored[: match.end()].encode()).decode()
 
 
-def blind_index(value: str) -> str:
+class BlindIndex(str):
+    """A blind index under the writing key that also knows its value's index under every
+    other configured key (``candidates``): lookups on a :class:`BlindIndexField` match any."""
+
+    candidates: tuple[str, ...]
+
+
+def _normalised(value: str) -> bytes:
+    return value.strip().upper().encode()
+
+
+def index_under(key: KeyMaterial, value: str) -> str:
+    """The stored form of ``value``'s blind index under ``key``."""
+    digest = key.mac(_normalised(value))
+    return f"{key.label}:" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def blind_indexes(value: str) -> list[str]:
+    """``value``'s index under every configured key (and in the old hex form of key 1),
+    the writing key's first."""
+    ring = keyring()
+    found = [index_under(ring.current, value)]
+    for key in ring.keys.values():
+        if key.version != ring.current_version:
+            found.append(index_under(key, value))
+        if key.version == 1 and key.suite == "international":
+            found.append(key.mac(_normalised(value)).hex())
+    return found
+
+
+def blind_index(value: str) -> BlindIndex:
     """Keyed hash of a normalised value, for exact-match search without decryption."""
-    key = settings.BLIND_INDEX_KEY.encode()
-    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+    found = blind_indexes(value)
+    index = BlindIndex(found[0])
+    index.candidates = tuple(found)
+    return index
+
+
+def index_label(stored: str) -> str:
+    """The suite and key version a stored blind index names (``v1`` for 64 hex digits)."""
+    if _LEGACY_INDEX.match(stored):
+        return LEGACY_LABEL
+    label, sep, _rest = stored.partition(":")
+    if not sep:
+        raise ValueError("not a blind index")
+    return label
 
 
 def mask(value: str, kind: str) -> str:
@@ -84,7 +158,7 @@ def mask_name(name: str) -> str:
 
 
 class EncryptedField(_TextField):
-    """A text field encrypted with AES-GCM; ``kind`` says how to mask it."""
+    """A text field encrypted under the writing key's suite; ``kind`` says how to mask it."""
 
     def __init__(self, *args: Any, kind: str = "text", **kwargs: Any) -> None:
         self.kind = kind
@@ -133,9 +207,44 @@ class BlindIndexField(_CharField):
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         value = getattr(model_instance, self.source) or ""
-        index = blind_index(value) if value else ""
+        index = str(blind_index(value)) if value else ""
         setattr(model_instance, self.attname, index)
         return index
+
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
+        if lookup_name == "exact":
+            return BlindIndexExact
+        if lookup_name == "in":
+            return BlindIndexIn
+        return super().get_lookup(lookup_name)
+
+
+def _candidates(value: object) -> list[object]:
+    return list(getattr(value, "candidates", None) or [value])
+
+
+class BlindIndexExact(_Exact):
+    """``field=blind_index(v)`` matches ``v``'s index under any configured key."""
+
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        self.candidates = tuple(_candidates(rhs)) if isinstance(rhs, BlindIndex) else ()
+        super().__init__(lhs, rhs)
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, Any]:
+        if len(self.candidates) < 2:
+            return super().as_sql(compiler, connection)
+        lhs_sql, params = self.process_lhs(compiler, connection)
+        marks = ", ".join(["%s"] * len(self.candidates))
+        return f"{lhs_sql} IN ({marks})", (*params, *self.candidates)
+
+
+class BlindIndexIn(_In):
+    """``field__in=[blind_index(v), …]`` matches each under any configured key."""
+
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        if isinstance(rhs, list | tuple | set) and any(isinstance(v, BlindIndex) for v in rhs):
+            rhs = list(dict.fromkeys(c for v in rhs for c in _candidates(v)))
+        super().__init__(lhs, rhs)
 
 
 def personal_fields(model: type[models.Model]) -> dict[str, str]:

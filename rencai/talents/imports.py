@@ -7,7 +7,7 @@ from django.utils import timezone
 from rencai.core.imports import cells
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowRejected, rows_imported
 from rencai.core.objects.writes import create_many
-from rencai.core.personal import blind_index
+from rencai.core.personal import blind_indexes
 from rencai.core.roles import Role, role_of
 from rencai.orgs.models import Department, Organization
 from rencai.talents.models import (
@@ -143,7 +143,8 @@ class TalentSchema(ImportSchema):
             values["department_id"] = found
 
     def find_existing(self, keys: list[tuple], context: ImportContext) -> dict[tuple, Talent]:
-        by_index = {blind_index(key[0]): key for key in keys}
+        # Under every configured key: during a key rotation some rows still hold the old index.
+        by_index = {index: key for key in keys for index in blind_indexes(key[0])}
         found = Talent.objects.filter(id_number_bidx__in=list(by_index))
         return {by_index[t.id_number_bidx]: t for t in found}
 

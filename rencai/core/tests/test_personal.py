@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 
 from rencai.accounts.models import User
@@ -10,7 +11,8 @@ def test_dump_does_not_reveal_id_or_mobile(users):
     with connection.cursor() as cursor:
         cursor.execute("SELECT id_number, mobile FROM accounts_user WHERE id = %s", [talent.pk])
         stored_id, stored_mobile = cursor.fetchone()
-    assert "370102199001011231" not in stored_id and stored_id.startswith("v1:")
+    assert "370102199001011231" not in stored_id
+    assert stored_id.startswith(settings.RENCAI_KEYRING.current.label + ":"), "the value names its suite and key"
     assert "13800138000" not in stored_mobile
     assert User.objects.get(pk=talent.pk).id_number == "370102199001011231"
 
