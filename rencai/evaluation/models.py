@@ -137,6 +137,14 @@ class Review(OrgOwnedModel, WeightedParts):
         default="expert_criteria_order",
     )
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    participants = models.ManyToManyField(
+        "talents.Talent",
+        verbose_name=_("本次评选的全部申报人和被推荐人"),
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text=_("无论是否通过资格审查（含退回、未通过的），均不得担任本次评审专家。"),
+    )
     recusal_level = models.PositiveSmallIntegerField(
         _("机构回避层级"),
         choices=RECUSAL_LEVELS,

@@ -125,7 +125,9 @@ def candidate_facts(talents: list[Talent], review: Review) -> list[drawing.Candi
 
 
 def applicant_facts(review: Review) -> list[drawing.Applicant]:
-    return [
+    """The items under review, and every other applicant or nominee of the same selection
+    (returned, refused or withdrawn included): they recuse as persons, not by institution."""
+    items = [
         drawing.Applicant(
             organization_path=item.organization.path,
             organization_name=item.organization.name,
@@ -134,6 +136,13 @@ def applicant_facts(review: Review) -> list[drawing.Applicant]:
         )
         for item in review.items.select_related("organization", "talent")
     ]
+    seen = {a.talent_id for a in items}
+    others = [
+        drawing.Applicant(organization_path="", organization_name="", talent_id=t.pk, label=mask_name(t.name))
+        for t in review.participants.order_by("pk")
+        if t.pk not in seen
+    ]
+    return items + others
 
 
 def public_entry(talent: Talent) -> dict:

@@ -136,6 +136,7 @@ def start_review(campaign: Campaign, user) -> Review:
         application.state = ApplicationState.IN_REVIEW
         application.version += 1
         application.save()
+    review.participants.set({pk for pk in campaign.applications.values_list("talent_id", flat=True) if pk is not None})
     campaign.review = review
     return review
 

@@ -49,7 +49,9 @@ def scenarios(draw):
         st.lists(
             st.builds(
                 Applicant,
-                organization_path=paths,
+                # "" is an applicant or nominee of the campaign outside the review (refused,
+                # returned, withdrawn): recused as a person, not by institution
+                organization_path=st.one_of(paths, st.just("")),
                 organization_name=st.just("申报单位"),
                 talent_id=st.one_of(st.none(), st.integers(1, 40)),
                 label=st.just("申报人"),

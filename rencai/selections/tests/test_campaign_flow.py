@@ -205,6 +205,32 @@ def test_the_draw_recuses_publishes_and_verifies(client_for, users, campaign, ma
         call_command("verify_draw", str(draw.pk), stdout=io.StringIO())
 
 
+def test_every_applicant_of_the_campaign_is_recused_whatever_came_of_the_application(
+    client_for, users, campaign, make_talent, bank, other_bank, experts
+):
+    """An expert who applied to the same campaign is recused even when the application was
+    refused or withdrawn (it never reached the review)."""
+    university = experts["university"]
+    refused, withdrawn = experts["talents"][0], experts["talents"][1]
+    for talent, state in ((refused, ApplicationState.INELIGIBLE), (withdrawn, ApplicationState.WITHDRAWN)):
+        Application.objects.create(
+            campaign=campaign,
+            route="self",
+            talent=talent,
+            organization=university,
+            summary="自荐",
+            submitted_by=users["office"],
+            state=state,
+        )
+    run_to_review(client_for, campaign, make_talent, bank, other_bank)
+    assert set(campaign.review.participants.values_list("pk", flat=True)) >= {refused.pk, withdrawn.pk}
+    draw = draw_experts(client_for, users, campaign, experts, wanted=2, backups=1)
+    removed = {r["id"]: r["reasons"] for r in draw.removed}
+    assert removed[refused.pk] == ["本人为本次评选的申报人"]
+    assert removed[withdrawn.pk] == ["本人为本次评选的申报人"]
+    assert {refused.pk, withdrawn.pk}.isdisjoint(draw.drawn)
+
+
 def test_the_preparer_cannot_enter_the_number_and_only_the_supervisor_signs(
     client_for, users, campaign, make_talent, bank, other_bank, experts
 ):
