@@ -155,6 +155,55 @@ def test_only_videos_are_accepted_and_they_stream_with_ranges(client_for, settin
     assert part.status_code == 206 and b"".join(part.streaming_content) == SAMPLE_VIDEO.read_bytes()[:100]
 
 
+CLIPS = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.parametrize("name", ["clip-3s.mp4", "clip-3s.webm"])
+def test_the_length_is_read_from_the_file_and_a_wrong_declared_length_is_refused(client_for, settings, tmp_path, name):
+    """Chromium's 3-second recordings: the length comes from the container (mvhd / Matroska
+    Duration), so the 90 % rule is measured against the file, not the uploader's figure."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    office = client_for("office")
+    data = {"title": "讲堂", "topic": "人才管理", "hours": "1", "is_published": "on"}
+    clip = (CLIPS / name).read_bytes()
+    wrong = office.post("/o/videos/new/", {**data, "duration_seconds": 600, "file": SimpleUploadedFile(name, clip)})
+    assert "填写的时长为600秒，视频文件的实际时长为3秒" in wrong.content.decode()
+    assert not Video.objects.exists()
+    blank = office.post("/o/videos/new/", {**data, "duration_seconds": "", "file": SimpleUploadedFile(name, clip)})
+    assert blank.status_code == 302
+    video = Video.objects.get()
+    assert video.duration_seconds == 3
+    # the API goes the same way
+    api = office.post(
+        "/api/videos/", {**data, "is_published": True, "duration_seconds": 60, "file": SimpleUploadedFile(name, clip)}
+    )
+    assert api.status_code == 400 and "实际时长为3秒" in api.content.decode()
+    # editing the declared length of a stored file is checked against the file
+    edit = office.post(f"/o/videos/{video.pk}/edit/", {**data, "duration_seconds": 300, "_version": video.version})
+    assert "实际时长为3秒" in edit.content.decode()
+    video.refresh_from_db()
+    assert video.duration_seconds == 3
+
+
+def test_a_video_whose_container_states_no_length_is_refused(client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    clip = bytearray((CLIPS / "clip-3s.mp4").read_bytes())
+    at = clip.find(b"mvhd")
+    clip[at : at + 4] = b"xxxx"  # the movie header gone: no length stated
+    response = client_for("office").post(
+        "/o/videos/new/",
+        {
+            "title": "讲堂",
+            "topic": "人才管理",
+            "hours": "1",
+            "duration_seconds": 3,
+            "file": SimpleUploadedFile("v.mp4", bytes(clip)),
+        },
+    )
+    assert not Video.objects.exists()
+    assert "无法从视频文件中读取时长" in response.content.decode() or "不是视频" in response.content.decode()
+
+
 def make_video(tmp_path, settings, duration=100) -> Video:
     settings.MEDIA_ROOT = str(tmp_path)
     return Video.objects.create(
