@@ -129,6 +129,15 @@ class TrainingClass(OrgOwnedModel):
     audience_organizations = models.ManyToManyField(
         "orgs.Organization", verbose_name=_("限参训单位"), blank=True, related_name="+"
     )
+    delegated_to = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("委托承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("委托机构承办的培训班，承办机构的联络员可展示签到码。"),
+    )
     completion_percent = models.PositiveSmallIntegerField(
         _("结业须出勤比例（%）"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )

@@ -237,6 +237,19 @@ def finish_class(klass: TrainingClass, on=None) -> int:
     return issued
 
 
+def may_show_qr(session: Session, user) -> bool:
+    """The office shows every session's check-in code; a liaison shows it for the classes
+    their institution (or one of its branches) organises itself or was delegated."""
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return True
+    if role != Role.LIAISON or user.organization_id is None:
+        return False
+    klass = session.training_class
+    own = user.organization.path
+    return any(org is not None and org.path.startswith(own) for org in (klass.organization, klass.delegated_to))
+
+
 # --- videos ------------------------------------------------------------------------------
 
 

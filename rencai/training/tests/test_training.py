@@ -107,6 +107,27 @@ def test_the_qr_page_shows_a_code_that_changes_each_minute(client_for, klass):
     assert client_for("liaison").get(f"/training/sessions/{session.pk}/qr/").status_code == 403
 
 
+def test_the_organising_or_delegated_institutions_liaison_shows_the_code(client_for, klass, bank, other_bank):
+    session = klass.sessions.first()
+    url = f"/training/sessions/{session.pk}/qr/"
+    liaison, other = client_for("liaison"), client_for("other_liaison")
+    assert liaison.get(url).status_code == 403  # the office's own class
+    klass.organization = bank  # 甲银行's own training
+    klass.save()
+    page = liaison.get(url)
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+    assert url in liaison.get(f"/o/training-sessions/{session.pk}/").content.decode()
+    assert other.get(url).status_code == 403
+    assert url not in other.get(f"/o/training-sessions/{session.pk}/").content.decode()
+    klass.organization = other_bank
+    klass.delegated_to = bank  # 乙银行's class, delegated to 甲银行
+    klass.save()
+    assert liaison.get(url).status_code == 200 and other.get(url).status_code == 200
+    klass.delegated_to = None
+    klass.save()
+    assert liaison.get(url).status_code == 403
+
+
 def test_finishing_issues_certificates_that_anyone_can_verify(client_for, users, klass, trainee, make_talent, bank):
     enrollment = confirmed(klass, trainee, users["office"])
     absent = confirmed(klass, make_talent("缺勤者", bank), users["office"])
