@@ -285,6 +285,8 @@ def award(campaign: Campaign, application: Application) -> None:
             awarded_by=campaign.awarded_by,
             awarded_on=campaign.decided_on,
             source=HonourSource.SELECTION,
+            campaign=campaign,
+            document_number=campaign.results_number,
             source_reference=reference[:200],
         )
         if campaign.winners_pool_id:

@@ -356,7 +356,15 @@ def test_campaign_from_scoring_to_honours(client_for, users, campaign, make_tale
         honour = Honour.objects.get(talent=talent)
         assert honour.name == "最美青年金融工作者" and honour.source == HonourSource.SELECTION
         assert "测金办〔2026〕18号" in honour.source_reference and str(campaign.year) in honour.source_reference
+        assert (honour.campaign, honour.document_number) == (campaign, "测金办〔2026〕18号")
+        record = office.get(f"/o/talents/{talent.pk}/").content.decode()
+        assert "测金办〔2026〕18号" in record and str(campaign) in record
         assert PoolMembership.objects.filter(talent=talent, pool=campaign.winners_pool, source="selection").exists()
+    export = office.get("/o/honours/export/")
+    exported = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    header = [c.value for c in exported[1]]
+    assert "文号" in header and "评选活动" in header
+    assert sum(1 for row in exported.iter_rows(min_row=2, values_only=True) if "测金办〔2026〕18号" in row) == 2
     loser = Application.objects.get(state=ApplicationState.NOT_SHORTLISTED).talent
     assert not Honour.objects.filter(talent=loser).exists()
 
