@@ -82,9 +82,13 @@ def load(stdout) -> None:
     _give_experts_accounts(tank)
     business_pool, _ = TalentPool.objects.get_or_create(
         name="业务人才库",
-        defaults={"kind": PoolKind.BUSINESS, "level": PoolLevel.CITY, "description": "业务标兵、业务能手当选者入库"},
+        defaults={
+            "kind": PoolKind.BUSINESS,
+            "level": PoolLevel.CITY,
+            "description": "最美青年金融工作者、业务标兵、业务能手等评选的当选者入库",
+        },
     )
-    finished = _finished_campaign(rng, rubrics["最美青年金融工作者评分细则"], tank, office, leader)
+    finished = _finished_campaign(rng, rubrics["最美青年金融工作者评分细则"], tank, business_pool, office, leader)
     in_review = _campaign_in_review(rng, rubrics["业务标兵评分细则"], tank, business_pool, office, leader)
     open_call = _open_campaign(rubrics["最强党支部评分细则"])
     stdout.write(
@@ -284,7 +288,8 @@ def _score(review, rng, complete: bool = True, skip_user: User | None = None) ->
             evaluation.submit_sheet(sheet, values, {}, "材料翔实，事迹突出。", final=True)
 
 
-def _finished_campaign(rng, rubric, tank, office, leader) -> Campaign:
+def _finished_campaign(rng, rubric, tank, pool, office, leader) -> Campaign:
+    """Decided in the platform: its winners hold the honour and entered the winners' pool."""
     today = timezone.localdate()
     year = today.year if today >= date(today.year, 7, 1) else today.year - 1
     campaign = Campaign.objects.create(
@@ -301,6 +306,7 @@ def _finished_campaign(rng, rubric, tank, office, leader) -> Campaign:
         required_materials="推荐表\n主要事迹材料",
         honour_name="最美青年金融工作者",
         awarded_by="济南市地方金融监督管理局",
+        winners_pool=pool,
         rubric=rubric,
         state=CampaignState.OPEN,
     )

@@ -41,6 +41,21 @@ def assert_selections_demo() -> None:
     assert winners.count() == finished.quota_total
     honoured = set(Honour.objects.filter(source=HonourSource.SELECTION).values_list("talent_id", flat=True))
     assert honoured == set(winners.values_list("talent_id", flat=True))
+    # the winners entered the campaign's winners' pool, and the leader view counts them
+    from django.utils import timezone
+
+    from rencai.core.figures import Period
+    from rencai.dashboards.leader import _build
+    from rencai.talents.models import PoolMembership
+
+    pool = finished.winners_pool
+    assert pool is not None and pool.name == "业务人才库"
+    entered = PoolMembership.objects.filter(pool=pool, source="selection").values_list("talent_id", flat=True)
+    assert set(winners.values_list("talent_id", flat=True)) <= set(entered)
+    leader = User.objects.get(username="leader")
+    blocks = {b.title: b for b in _build(leader, Period(timezone.localdate().year)).blocks}
+    shown = {str(f.label): f.value for f in blocks["人才库在库成员"].figures}
+    assert shown["业务人才库"] >= finished.quota_total
     review, in_review = finished.review, Campaign.objects.get(name="金融业务标兵").review
     assert review is not None and in_review is not None
     assert review.reviewers.filter(state="active").count() == 5
