@@ -91,8 +91,10 @@ def load(stdout) -> None:
     finished = _finished_campaign(rng, rubrics["最美青年金融工作者评分细则"], tank, business_pool, office, leader)
     in_review = _campaign_in_review(rng, rubrics["业务标兵评分细则"], tank, business_pool, office, leader)
     open_call = _open_campaign(rubrics["最强党支部评分细则"])
+    historic = _historic_results(rng, office)
     stdout.write(
-        f"评选：{finished}（已公布结果）、{in_review}（专家评审中）、{open_call}（申报中）；"
+        f"评选：{finished}（已公布结果）、{in_review}（专家评审中）、{open_call}（申报中）、"
+        f"{historic}（历史评选结果录入）；"
         f"抽取记录 {Draw.objects.count()} 条，可用 python manage.py verify_draw --all 核对。"
     )
 
@@ -398,3 +400,83 @@ def _open_campaign(rubric) -> Campaign:
     for organization in Organization.objects.filter(parent__isnull=True).exclude(kind="government")[:12]:
         CampaignQuota.objects.create(campaign=campaign, organization=organization, quota=1)
     return campaign
+
+
+def _historic_results(rng, office) -> Campaign:
+    """A campaign decided before the platform (2 years ago), its results entered through the
+    历史评选结果录入 import as an office user would: four winners and two unit awards."""
+    import io
+
+    import openpyxl
+
+    from rencai.core.imports.pipeline import run_import
+    from rencai.core.imports.schema import context_for
+    from rencai.core.objects import registered
+
+    year = timezone.localdate().year - 2
+    taken = Application.objects.values_list("talent_id", flat=True)
+    candidates = (
+        Talent.objects.filter(is_active=True, organization__kind__in=["bank", "securities", "insurance"])
+        .exclude(pk__in=taken)
+        .select_related("organization")
+        .order_by("pk")
+    )
+    winners = rng.sample(list(candidates[:40]), 4)
+    units = list(Organization.objects.filter(parent__isnull=True, kind="bank").order_by("pk")[:2])
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(
+        [
+            "年度",
+            "评选名称",
+            "评选对象",
+            "身份证号码",
+            "单位",
+            "获奖对象",
+            "荣誉称号",
+            "荣誉级别",
+            "授予单位",
+            "文号",
+            "决定日期",
+        ]
+    )
+    for talent in winners:
+        sheet.append(
+            [
+                year,
+                "金融业务标兵",
+                "个人",
+                talent.id_number,
+                talent.organization.name,
+                "",
+                "金融业务标兵",
+                "市级",
+                "济南市地方金融监督管理局",
+                f"济金办发〔{year}〕15号",
+                f"{year}-06-20",
+            ]
+        )
+    for unit in units:
+        sheet.append(
+            [
+                year,
+                "金融系统先进单位",
+                "单位",
+                "",
+                unit.name,
+                "",
+                "金融系统先进单位",
+                "市级",
+                "济南市地方金融监督管理局",
+                f"济金办发〔{year}〕16号",
+                f"{year}-06-20",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    schema_class = registered()["historic-results"].import_schema
+    assert schema_class is not None  # declared in objects.py
+    schema = schema_class()
+    report = run_import(schema, buffer.getvalue(), context_for(office, schema=schema), commit=True)
+    assert report.created == len(winners) + len(units), report.errors
+    return Campaign.objects.get(year=year, name="金融业务标兵")

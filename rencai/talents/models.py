@@ -510,6 +510,7 @@ class HonourLevel(models.TextChoices):
 class HonourSource(models.TextChoices):
     ENTERED = "entered", _("录入")
     SELECTION = "selection", _("评选结果")
+    HISTORIC = "historic", _("历史评选结果录入")
 
 
 class Honour(TalentRelated):

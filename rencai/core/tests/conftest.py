@@ -111,7 +111,15 @@ def selection_samples(users, other_bank, talent) -> dict:
     from django.core.files.base import ContentFile
 
     from rencai.evaluation.models import Declaration, Draw, Review, Reviewer, ReviewItem, Rubric, ScoreSheet
-    from rencai.selections.models import Application, Campaign, CampaignQuota, Material, Objection, UnitAward
+    from rencai.selections.models import (
+        Application,
+        Campaign,
+        CampaignQuota,
+        HistoricResult,
+        Material,
+        Objection,
+        UnitAward,
+    )
 
     campaign = Campaign.objects.create(
         name="评选", kind="individual", year=2026, opens_on=date(2026, 1, 1), closes_on=date(2026, 2, 1), quota_total=1
@@ -158,6 +166,20 @@ def selection_samples(users, other_bank, talent) -> dict:
                 awarded_on=date(2026, 1, 1),
             ),
             "乙行秘密支部",
+        ),
+        # --- issue 24: historic selection results ---
+        "historic-results": (
+            HistoricResult.objects.create(
+                organization=other_bank,
+                year=2022,
+                campaign_name="乙行秘密评选",
+                kind="unit",
+                subject_name="乙行秘密集体",
+                title="先进集体",
+                document_number="乙〔2022〕1号",
+                decided_on=date(2022, 6, 1),
+            ),
+            "乙行秘密集体",
         ),
         "reviews": (review, "乙行秘密评审"),
         "review-items": (item, "乙行秘密评审对象"),

@@ -218,6 +218,8 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
         ("", None),
     ),
     "unit-awards": (None, ("", None)),
+    # issue 24: historic selection results are entered by import only
+    "historic-results": (None, ("", None)),
     "hours-rules": (
         lambda w, n: {"mode": ["face", "online", "video"][n - 1], "factor": "1.0"},
         ("factor", "0.5"),
