@@ -9,7 +9,7 @@ from rencai.accounts.models import User
 from rencai.conftest import valid_id_number
 from rencai.core.objects import registered
 from rencai.orgs.models import Department
-from rencai.services.models import ServiceDuty, ServiceRequest, Visit
+from rencai.services.models import ContactLeader, ServiceDuty, ServiceRequest, ServiceRule, Visit
 from rencai.talents.models import (
     ChangeRequest,
     DictionaryEntry,
@@ -90,6 +90,15 @@ def foreign(users, other_bank):
         "visits": (
             Visit.objects.create(talent=talent, visited_on=date(2025, 5, 1), visitors="乙行秘密来访"),
             "乙行秘密来访",
+        ),
+        # issue 24: the one-to-one contact leader named per institution
+        "contact-leaders": (
+            ContactLeader.objects.create(
+                rule=ServiceRule.objects.create(name="一对一联系", kind="contact", tier=None, interval_days=90),
+                organization=other_bank,
+                leader=users["leader"],
+            ),
+            "乙银行济南分行",
         ),
         "service-requests": (
             ServiceRequest.objects.create(

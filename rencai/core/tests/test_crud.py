@@ -16,10 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.test import Client
 
+from rencai.accounts.models import User
 from rencai.core.models import AuditAction, AuditEntry
 from rencai.core.objects import ObjectConfig, registered
 from rencai.core.objects.api import _stored_values
 from rencai.core.objects.policy import Verb
+from rencai.services.models import ServiceRule
 
 #: The users (of the shared fixture) tried for a verb, in this order: the first the
 #: policy allows acts.
@@ -122,6 +124,17 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
             "is_active": False,
         },
         ("due_days", 60),
+    ),
+    # issue 24: the one-to-one contact leader named per institution
+    "contact-leaders": (
+        lambda w, n: {
+            "rule": ServiceRule.objects.get_or_create(
+                name="一对一联系", defaults={"kind": "contact", "tier": w["tier"], "interval_days": 90}
+            )[0].pk,
+            "organization": w["new_org"](n).pk,
+            "leader": User.objects.get(username="leader").pk,
+        },
+        ("note", "分管银行业"),
     ),
     "service-duties": (
         lambda w, n: {"talent": w["talent"].pk, "kind": "support", "title": f"任务{n}", "due_date": "2026-12-31"},
