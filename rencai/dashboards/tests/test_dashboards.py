@@ -433,3 +433,27 @@ def test_data_items_for_one_pool_its_batches_and_a_target(client_for, users, wor
     message = response.content.decode()
     assert "“{{人才库成员数:没有的库}}”" in message and "“{{批次成员数:专家智库:第九批}}”" in message
     assert not DocumentTemplate.objects.filter(title="汇报").exists()
+
+
+def test_a_fresh_install_holds_the_tier_codes_the_templates_use(users, settings, tmp_path):
+    """After migrate, load_defaults gives the dictionaries the templates name, so the tier
+    figures of a fresh install are counted (0), not missing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from rencai.dashboards.data import TIER_NAMES
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    assert not DictionaryEntry.objects.exists()
+    call_command("load_defaults", stdout=StringIO())
+    tiers = set(DictionaryEntry.objects.filter(kind="tier").values_list("code", flat=True))
+    assert set(TIER_NAMES) <= tiers
+    count = DictionaryEntry.objects.count()
+    out = StringIO()
+    call_command("load_defaults", stdout=out)
+    assert DictionaryEntry.objects.count() == count and "新增0项" in out.getvalue()
+    text, _, document = generated_text(
+        users["office"], "领军人才{{领军人才数}}人，高端人才{{高端人才数}}人，英才{{英才数}}人。"
+    )
+    assert "领军人才0人，高端人才0人，英才0人。" in text and document.missing == []
