@@ -121,6 +121,7 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
             "tier": w["tier"].pk,
             "interval_days": 90,
             "due_days": 30,
+            "contact_method": "none",  # issue 24
             "is_active": False,
         },
         ("due_days", 60),
@@ -163,6 +164,7 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
             "trim_min_reviewers": 5,
             "outlier_percent": "30",
             "tie_break": "expert_criteria_order",
+            "recusal_level": 1,  # issue 24
         },
         ("title", "改名评审"),
     ),
