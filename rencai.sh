@@ -49,6 +49,7 @@ case "$command" in
     start)
         ensure_env
         "$PY" manage.py migrate --noinput
+        "$PY" manage.py load_defaults
         "$PY" manage.py seed_demo
         "$PY" manage.py db_worker --no-reload --interval 1 &
         WORKER=$!

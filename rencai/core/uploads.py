@@ -4,6 +4,7 @@ word for them: a renamed executable is not a PDF."""
 import hashlib
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO
 
 from django.core.files.uploadedfile import UploadedFile
@@ -226,3 +227,48 @@ def sniff_video(file: Readable, size: int) -> str | None:
         return None
     finally:
         file.seek(0)
+
+
+class _Unclosable:
+    """The upload as hachoir reads it: hachoir closes its stream, the upload stays open."""
+
+    def __init__(self, file: Readable) -> None:
+        self.file = file
+
+    def read(self, size: int = -1) -> bytes:
+        return self.file.read(size)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def close(self) -> None:
+        pass
+
+
+def video_duration(file: Readable) -> Decimal | None:
+    """The length in seconds that an MP4 or WebM file's container metadata gives (``mvhd`` /
+    Matroska ``Duration``), read with hachoir; None when the file states none."""
+    from hachoir.core import config as hachoir_config
+    from hachoir.metadata import extractMetadata
+    from hachoir.parser import guessParser
+    from hachoir.stream import InputIOStream
+
+    hachoir_config.quiet = True
+    file.seek(0)
+    try:
+        stream = InputIOStream(_Unclosable(file), tags=[])
+        parser = guessParser(stream)
+        if parser is None:
+            return None
+        metadata = extractMetadata(parser)
+        duration = metadata.get("duration", None) if metadata is not None else None
+    except Exception:  # noqa: BLE001 - a malformed container is a file without a duration
+        return None
+    finally:
+        file.seek(0)
+    if duration is None:
+        return None
+    return Decimal(duration.total_seconds()).quantize(Decimal("0.001"))

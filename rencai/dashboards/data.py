@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rencai.core.figures import Count, Period, data_items, list_count
+from rencai.dashboards.models import Target
 from rencai.orgs.models import Organization
 from rencai.returns.models import ReturnPeriod
-from rencai.returns.services import board
-from rencai.selections.models import ApplicationState, Campaign, CampaignState
-from rencai.talents.models import DictionaryEntry, DictionaryKind, TalentPool
+from rencai.returns.services import REPORTED_STATES, board
+from rencai.selections.models import Application, ApplicationState, Campaign, CampaignState
+from rencai.talents.models import DictionaryEntry, DictionaryKind, PoolBatch, TalentPool
 from rencai.training import figures as training_figures
 
 TIER_NAMES = {"LJ": "领军人才数", "GD": "高端人才数", "YC": "英才数"}
@@ -71,11 +72,31 @@ def _campaigns(scope: Scope):
     return Campaign.objects.filter(year=scope.period.year)
 
 
+def _campaign_count(scope: Scope) -> int | None:
+    """The year's campaigns; for an institution, those it (or a branch) took part in."""
+    if scope.organization is None:
+        return _campaigns(scope).count()
+    applied = Application.objects.visible_to(scope.user).filter(
+        campaign__year=scope.period.year, organization__path__startswith=scope.organization.path
+    )
+    return applied.values("campaign").distinct().count()
+
+
 def _winners(scope: Scope) -> int:
+    """Winners of the year's decided campaigns; for an institution, its own and its branches'."""
+    within = {"within": scope.organization.pk} if scope.organization is not None else {}
     return sum(
-        list_count("applications", scope.user, campaign=c.pk, state=ApplicationState.WINNER).value or 0
+        list_count("applications", scope.user, campaign=c.pk, state=ApplicationState.WINNER, **within).value or 0
         for c in _campaigns(scope).filter(state=CampaignState.DECIDED)
     )
+
+
+def _pool_members(scope: Scope) -> int | None:
+    """Active pool memberships; for an institution, its talents' memberships, pool by pool."""
+    if scope.organization is None:
+        return list_count("pool-memberships", scope.user, status="active").value
+    counts = [scope.talents(pool=pool.pk).value for pool in TalentPool.objects.filter(is_active=True).order_by("pk")]
+    return None if any(c is None for c in counts) else sum(c or 0 for c in counts)
 
 
 def _own_financial(scope: Scope) -> tuple[int, int, int]:
@@ -89,10 +110,18 @@ def _hr_period(scope: Scope) -> ReturnPeriod | None:
 
 
 def _returns(scope: Scope, key: str) -> int | None:
+    """Due and reported returns of the year's statistics; for an institution, its own and
+    its branches' submissions."""
     period = _hr_period(scope)
     if period is None:
         return None
-    return board(period)[1].get(key, 0)
+    rows, counts = board(period)
+    if scope.organization is None:
+        return counts.get(key, 0)
+    mine = [r for r in rows if r.submission.organization.path.startswith(scope.organization.path)]
+    if key == "total":
+        return len(mine)
+    return sum(1 for r in mine if r.submission.state in REPORTED_STATES)
 
 
 def _coverage(scope: Scope) -> Decimal | None:
@@ -107,12 +136,9 @@ ITEMS: dict[str, tuple[str, Callable[[Scope], object]]] = {
     "在库人才总数": ("在库人才总数", lambda s: s.talents().value),
     **{name: (name, _tier(code)) for code, name in TIER_NAMES.items()},
     "人才库数": ("专项人才库和专家智库个数", _city_only(lambda s: TalentPool.objects.filter(is_active=True).count())),
-    "人才库成员数": (
-        "人才库在库成员人次",
-        _city_only(lambda s: list_count("pool-memberships", s.user, status="active").value),
-    ),
-    "评选活动数": ("本年度评选活动个数", _city_only(lambda s: _campaigns(s).count())),
-    "评选当选人数": ("本年度评选当选个人和集体数", _city_only(_winners)),
+    "人才库成员数": ("人才库在库成员人次", _pool_members),
+    "评选活动数": ("本年度评选活动个数（机构：参与申报的评选个数）", _campaign_count),
+    "评选当选人数": ("本年度评选当选个人和集体数", _winners),
     "组织培训机构数": ("组织人才工作培训的金融机构家数", _city_only(lambda s: _own_financial(s)[0])),
     "机构培训期数": ("金融机构组织培训期数", _city_only(lambda s: _own_financial(s)[1])),
     "机构培训人次": ("金融机构组织培训人次", _city_only(lambda s: _own_financial(s)[2])),
@@ -122,13 +148,97 @@ ITEMS: dict[str, tuple[str, Callable[[Scope], object]]] = {
         lambda s: row.office_participants if (row := s.training_row()) else None,
     ),
     "培训覆盖率": ("在库人才受训覆盖率（%）", _coverage),
-    "报表应报家数": ("金融人力资源统计应报机构数", _city_only(lambda s: _returns(s, "total"))),
-    "报表已报家数": ("金融人力资源统计已报送机构数", _city_only(lambda s: _returns(s, "reported"))),
+    "报表应报家数": ("金融人力资源统计应报机构数", lambda s: _returns(s, "total")),
+    "报表已报家数": ("金融人力资源统计已报送机构数", lambda s: _returns(s, "reported")),
     "服务诉求未办结数": (
         "未办结的人才服务诉求件数",
         lambda s: list_count("service-requests", s.user, unfinished="true").value,
     ),
 }
+
+
+# --- items with a parameter: {{名称:人才库}}, {{名称:人才库:批次}}, {{名称:目标}} ---------------
+
+
+def _pool(name: str) -> TalentPool | None:
+    return TalentPool.objects.filter(name=name).first()
+
+
+def _pool_figure(pool_name: str) -> Callable[[Scope], int | None]:
+    def count(scope: Scope) -> int | None:
+        pool = _pool(pool_name)
+        if pool is None:
+            return None
+        if scope.organization is not None:
+            return scope.talents(pool=pool.pk).value
+        return list_count("pool-memberships", scope.user, pool=pool.pk, status="active").value
+
+    return count
+
+
+def _batch_count(pool_name: str) -> Callable[[Scope], int | None]:
+    def count(scope: Scope) -> int | None:
+        pool = _pool(pool_name)
+        return PoolBatch.objects.filter(pool=pool).count() if pool is not None else None
+
+    return count
+
+
+def _batch_figure(pool_name: str, batch_name: str) -> Callable[[Scope], int | None]:
+    def count(scope: Scope) -> int | None:
+        batch = PoolBatch.objects.filter(pool__name=pool_name, name=batch_name).first()
+        if batch is None or scope.organization is not None:
+            return None
+        return list_count("pool-memberships", scope.user, batch=batch.pk, status="active").value
+
+    return count
+
+
+def _target(name: str, part: str) -> Callable[[Scope], int | None]:
+    def value(scope: Scope) -> int | None:
+        from rencai.dashboards.targets import progress
+
+        target = Target.objects.filter(name=name).first()
+        if target is None:
+            return None
+        if part == "number":
+            return target.number
+        if part == "year":
+            return target.due_on.year
+        return progress(target, scope.user).current
+
+    return value
+
+
+#: Name before the colon → (what it is, how many parameters, the computation).
+PARAMETRISED: dict[str, tuple[str, int, Callable[..., Callable[[Scope], object]]]] = {
+    "人才库成员数": ("该人才库在库成员数（{{人才库成员数:人才库名称}}）", 1, _pool_figure),
+    "人才库批次数": ("该人才库的入库批次数（{{人才库批次数:人才库名称}}）", 1, _batch_count),
+    "批次成员数": ("该批次在库成员数（{{批次成员数:人才库名称:批次名称}}）", 2, _batch_figure),
+    "目标数": ("工作目标的目标数（{{目标数:目标名称}}）", 1, lambda n: _target(n, "number")),
+    "目标年份": ("工作目标的完成年份（{{目标年份:目标名称}}）", 1, lambda n: _target(n, "year")),
+    "目标完成数": ("工作目标的当前完成数（{{目标完成数:目标名称}}）", 1, lambda n: _target(n, "current")),
+}
+
+
+def lookup(name: str) -> tuple[str, Callable[[Scope], object]] | None:
+    """The item ``name`` names: a plain one, or one with parameters after colons
+    (人才库、批次、目标 named as the platform holds them)."""
+    plain = all_items().get(name)
+    if plain is not None:
+        return plain
+    head, *parameters = [part.strip() for part in name.replace("：", ":").split(":")]
+    declared = PARAMETRISED.get(head)
+    if declared is None or len(parameters) != declared[1] or not all(parameters):
+        return None
+    label, _count, make = declared
+    if head.startswith("目标"):
+        known = Target.objects.filter(name=parameters[0]).exists()
+    elif len(parameters) == 2:
+        known = PoolBatch.objects.filter(pool__name=parameters[0], name=parameters[1]).exists()
+    else:
+        known = _pool(parameters[0]) is not None
+    return (label, make(*parameters)) if known else None
 
 
 def all_items() -> dict[str, tuple[str, Callable[[Scope], object]]]:
@@ -138,10 +248,11 @@ def all_items() -> dict[str, tuple[str, Callable[[Scope], object]]]:
 
 
 def available() -> list[tuple[str, str]]:
-    return [(name, label) for name, (label, _) in all_items().items()]
+    plain = [(name, label) for name, (label, _) in all_items().items()]
+    return plain + [(f"{head}:…", label) for head, (label, _n, _make) in PARAMETRISED.items()]
 
 
 def compute(names, scope: Scope) -> dict[str, object]:
     """The value of each named item (None when the platform cannot give it)."""
-    items = all_items()
-    return {name: items[name][1](scope) for name in names if name in items}
+    found = {name: lookup(name) for name in names}
+    return {name: item[1](scope) for name, item in found.items() if item is not None}

@@ -47,11 +47,30 @@ class Applicant:
     label: str = ""
 
 
-def same_institution(path_a: str, path_b: str) -> bool:
-    """Two units belong to one institution when one is the other or one of its branches."""
-    if not path_a or not path_b:
+#: Recusal compares units at their head institution (总部) by default.
+HEAD_LEVEL = 1
+
+
+def institution_path(path: str, level: int = HEAD_LEVEL) -> str:
+    """The unit ``level`` steps down its tree that ``path`` belongs to: 1 is the head
+    institution itself, 2 the level below it (分行), …; 0 keeps the unit itself.
+
+    Paths here start at the head institution (the top financial institution of the tree):
+    the database side strips any non-financial unit above it before recusal."""
+    if level <= 0:
+        return path
+    segments = [s for s in path.split("/") if s]
+    return "".join(f"{s}/" for s in segments[:level])
+
+
+def same_institution(path_a: str, path_b: str, level: int = 0) -> bool:
+    """Two units belong to one institution when, cut to ``level`` of their trees, one is
+    the other or one of its branches (level 1: the same head institution, so sibling
+    branches are one institution)."""
+    a, b = institution_path(path_a, level), institution_path(path_b, level)
+    if not a or not b:
         return False
-    return path_a.startswith(path_b) or path_b.startswith(path_a)
+    return a.startswith(b) or b.startswith(a)
 
 
 def years_before(day: date, years: int) -> date:
@@ -61,16 +80,19 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def recusal_reasons(candidate: Candidate, applicants: Iterable[Applicant], today: date, years: int) -> list[str]:
-    """Every reason (in Chinese) why ``candidate`` may not review these applicants."""
+def recusal_reasons(
+    candidate: Candidate, applicants: Iterable[Applicant], today: date, years: int, level: int = HEAD_LEVEL
+) -> list[str]:
+    """Every reason (in Chinese) why ``candidate`` may not review these applicants;
+    institutions are compared at ``level`` of their trees (1: the head institution)."""
     reasons: list[str] = []
     since = years_before(today, years)
     for applicant in applicants:
         name = applicant.organization_name
-        if same_institution(candidate.organization_path, applicant.organization_path):
+        if same_institution(candidate.organization_path, applicant.organization_path, level):
             reasons.append(f"现工作单位与申报单位“{name}”为同一机构")
         elif any(
-            same_institution(path, applicant.organization_path) and (ended is None or ended >= since)
+            same_institution(path, applicant.organization_path, level) and (ended is None or ended >= since)
             for path, ended in candidate.past_posts
         ):
             reasons.append(f"近{years}年内曾在申报单位“{name}”工作")
@@ -78,7 +100,9 @@ def recusal_reasons(candidate: Candidate, applicants: Iterable[Applicant], today
             reasons.append(f"申报有亲属或利害关系人（{applicant.label}）")
         if applicant.talent_id is not None and applicant.talent_id == candidate.id:
             reasons.append("本人为本次评选的申报人")
-        if any(same_institution(path, applicant.organization_path) for path in candidate.conflict_organization_paths):
+        if any(
+            same_institution(path, applicant.organization_path, level) for path in candidate.conflict_organization_paths
+        ):
             reasons.append(f"申报与“{name}”存在利益冲突")
     if candidate.declared_conflict:
         reasons.append("本人申报回避本次评审")
@@ -86,13 +110,17 @@ def recusal_reasons(candidate: Candidate, applicants: Iterable[Applicant], today
 
 
 def split_candidates(
-    candidates: Iterable[Candidate], applicants: Iterable[Applicant], today: date, years: int
+    candidates: Iterable[Candidate],
+    applicants: Iterable[Applicant],
+    today: date,
+    years: int,
+    level: int = HEAD_LEVEL,
 ) -> tuple[list[Candidate], list[tuple[Candidate, list[str]]]]:
     """(eligible, removed with reasons), each in id order."""
     applicants = list(applicants)
     eligible, removed = [], []
     for candidate in sorted(candidates, key=lambda c: c.id):
-        reasons = recusal_reasons(candidate, applicants, today, years)
+        reasons = recusal_reasons(candidate, applicants, today, years, level)
         if reasons:
             removed.append((candidate, reasons))
         else:

@@ -105,6 +105,14 @@ class WeightedParts(models.Model):
         return None
 
 
+#: At which level of two organisation trees recusal by institution compares them.
+RECUSAL_LEVELS = [
+    (1, _("同一总部机构（总行、总公司及其全部分支机构）")),
+    (2, _("同一二级机构（分行、分公司及其下属机构）")),
+    (0, _("仅本单位及其上下级")),
+]
+
+
 class Review(OrgOwnedModel, WeightedParts):
     """One round of expert review of a set of items against one rubric; ``organization`` is
     the organiser (the office), so an institution's liaison never sees scores."""
@@ -129,6 +137,20 @@ class Review(OrgOwnedModel, WeightedParts):
         default="expert_criteria_order",
     )
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    participants = models.ManyToManyField(
+        "talents.Talent",
+        verbose_name=_("本次评选的全部申报人和被推荐人"),
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text=_("无论是否通过资格审查（含退回、未通过的），均不得担任本次评审专家。"),
+    )
+    recusal_level = models.PositiveSmallIntegerField(
+        _("机构回避层级"),
+        choices=RECUSAL_LEVELS,
+        default=1,
+        help_text=_("专家与申报单位在该层级属同一机构即回避；默认同一总部机构（同一总行的各分支机构互相回避）。"),
+    )
 
     class Meta:
         ordering = ["-id"]

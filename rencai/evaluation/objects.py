@@ -108,6 +108,7 @@ class ReviewObjects(ObjectConfig):
         "trim_min_reviewers",
         "outlier_percent",
         "tie_break",
+        "recusal_level",
     ]
     search_fields = ["title"]
     policy = Policy(view=REVIEW_READERS, change=OFFICE_ONLY)

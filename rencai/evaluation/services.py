@@ -1,7 +1,7 @@
 """What the review engine does with the database: prepare, run, sign and verify draws,
 seat reviewers, take score sheets, and aggregate them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -27,6 +27,7 @@ from rencai.evaluation.models import (
     SheetState,
 )
 from rencai.evaluation.scoring import Parts, Ranked, outliers, rank, rounded, trimmed_mean, vote_share
+from rencai.orgs.models import FINANCIAL_KINDS, Organization
 from rencai.talents.models import CareerEntry, PoolMembership, Talent
 
 # --- preparing a draw: candidates, recusal, the published list ------------------------
@@ -42,7 +43,44 @@ def draw_parameters(draw: Draw) -> dict:
         "wanted": draw.wanted,
         "backups": draw.backups,
         "recusal_years": draw.recusal_years,
+        "recusal_level": draw.review.recusal_level,
     }
+
+
+def head_rooted(paths: set[str]) -> dict[str, str]:
+    """Each organisation path cut so that it starts at the top financial institution of its
+    tree (the head institution); a tree without one keeps its whole path."""
+    pks = {int(s) for p in paths for s in p.split("/") if s}
+    financial = set(Organization.objects.filter(pk__in=pks, kind__in=FINANCIAL_KINDS).values_list("pk", flat=True))
+    rooted = {}
+    for path in paths:
+        segments = [s for s in path.split("/") if s]
+        start = next((i for i, s in enumerate(segments) if int(s) in financial), 0)
+        rooted[path] = "".join(f"{s}/" for s in segments[start:])
+    return rooted
+
+
+def rooted_facts(
+    candidates: list[drawing.Candidate], applicants: list[drawing.Applicant]
+) -> tuple[list[drawing.Candidate], list[drawing.Applicant]]:
+    """The facts with every path starting at its head institution, as recusal compares them."""
+    paths = {a.organization_path for a in applicants}
+    for c in candidates:
+        paths |= {c.organization_path, *c.conflict_organization_paths, *(p for p, _ in c.past_posts)}
+    paths.discard("")
+    rooted = {"": "", **head_rooted(paths)}
+    return (
+        [
+            replace(
+                c,
+                organization_path=rooted[c.organization_path],
+                past_posts=tuple((rooted[p], ended) for p, ended in c.past_posts),
+                conflict_organization_paths=tuple(rooted[p] for p in c.conflict_organization_paths),
+            )
+            for c in candidates
+        ],
+        [replace(a, organization_path=rooted[a.organization_path]) for a in applicants],
+    )
 
 
 def pool_candidates(draw: Draw, on: date) -> list[Talent]:
@@ -87,7 +125,9 @@ def candidate_facts(talents: list[Talent], review: Review) -> list[drawing.Candi
 
 
 def applicant_facts(review: Review) -> list[drawing.Applicant]:
-    return [
+    """The items under review, and every other applicant or nominee of the same selection
+    (returned, refused or withdrawn included): they recuse as persons, not by institution."""
+    items = [
         drawing.Applicant(
             organization_path=item.organization.path,
             organization_name=item.organization.name,
@@ -96,6 +136,13 @@ def applicant_facts(review: Review) -> list[drawing.Applicant]:
         )
         for item in review.items.select_related("organization", "talent")
     ]
+    seen = {a.talent_id for a in items}
+    others = [
+        drawing.Applicant(organization_path="", organization_name="", talent_id=t.pk, label=mask_name(t.name))
+        for t in review.participants.order_by("pk")
+        if t.pk not in seen
+    ]
+    return items + others
 
 
 def public_entry(talent: Talent) -> dict:
@@ -110,8 +157,9 @@ def prepare_draw(draw: Draw, today: date | None = None) -> None:
     if not review.items.exists():
         raise Refused("该评审还没有评审对象，不能抽取专家。")
     talents = {t.pk: t for t in pool_candidates(draw, today)}
+    candidates, applicants = rooted_facts(candidate_facts(list(talents.values()), review), applicant_facts(review))
     eligible, removed = drawing.split_candidates(
-        candidate_facts(list(talents.values()), review), applicant_facts(review), today, draw.recusal_years
+        candidates, applicants, today, draw.recusal_years, review.recusal_level
     )
     draw.parameters = draw_parameters(draw)
     draw.candidates = [public_entry(talents[c.id]) for c in eligible]
@@ -262,9 +310,10 @@ def verify_draw(draw: Draw) -> list[Check]:
     if draw.state == DrawState.PREPARED:
         raise Refused("该抽取尚未进行。")
     checks = verify_record(published_record(draw))
-    checks.append(
-        Check("抽取条件", drawing.canonical_json(draw.parameters), drawing.canonical_json(draw_parameters(draw)))
-    )
+    expected = draw_parameters(draw)
+    if "recusal_level" not in draw.parameters:  # drawn before the level was configurable
+        expected.pop("recusal_level")
+    checks.append(Check("抽取条件", drawing.canonical_json(draw.parameters), drawing.canonical_json(expected)))
     seated = list(draw.reviewers.order_by("position").values_list("talent_id", flat=True))
     checks.append(Check("在册专家与抽取结果一致", ",".join(map(str, draw.drawn)), ",".join(map(str, seated))))
     return checks

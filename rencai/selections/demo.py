@@ -82,13 +82,19 @@ def load(stdout) -> None:
     _give_experts_accounts(tank)
     business_pool, _ = TalentPool.objects.get_or_create(
         name="业务人才库",
-        defaults={"kind": PoolKind.BUSINESS, "level": PoolLevel.CITY, "description": "业务标兵、业务能手当选者入库"},
+        defaults={
+            "kind": PoolKind.BUSINESS,
+            "level": PoolLevel.CITY,
+            "description": "最美青年金融工作者、业务标兵、业务能手等评选的当选者入库",
+        },
     )
-    finished = _finished_campaign(rng, rubrics["最美青年金融工作者评分细则"], tank, office, leader)
+    finished = _finished_campaign(rng, rubrics["最美青年金融工作者评分细则"], tank, business_pool, office, leader)
     in_review = _campaign_in_review(rng, rubrics["业务标兵评分细则"], tank, business_pool, office, leader)
     open_call = _open_campaign(rubrics["最强党支部评分细则"])
+    historic = _historic_results(rng, office)
     stdout.write(
-        f"评选：{finished}（已公布结果）、{in_review}（专家评审中）、{open_call}（申报中）；"
+        f"评选：{finished}（已公布结果）、{in_review}（专家评审中）、{open_call}（申报中）、"
+        f"{historic}（历史评选结果录入）；"
         f"抽取记录 {Draw.objects.count()} 条，可用 python manage.py verify_draw --all 核对。"
     )
 
@@ -284,7 +290,8 @@ def _score(review, rng, complete: bool = True, skip_user: User | None = None) ->
             evaluation.submit_sheet(sheet, values, {}, "材料翔实，事迹突出。", final=True)
 
 
-def _finished_campaign(rng, rubric, tank, office, leader) -> Campaign:
+def _finished_campaign(rng, rubric, tank, pool, office, leader) -> Campaign:
+    """Decided in the platform: its winners hold the honour and entered the winners' pool."""
     today = timezone.localdate()
     year = today.year if today >= date(today.year, 7, 1) else today.year - 1
     campaign = Campaign.objects.create(
@@ -301,6 +308,7 @@ def _finished_campaign(rng, rubric, tank, office, leader) -> Campaign:
         required_materials="推荐表\n主要事迹材料",
         honour_name="最美青年金融工作者",
         awarded_by="济南市地方金融监督管理局",
+        winners_pool=pool,
         rubric=rubric,
         state=CampaignState.OPEN,
     )
@@ -392,3 +400,83 @@ def _open_campaign(rubric) -> Campaign:
     for organization in Organization.objects.filter(parent__isnull=True).exclude(kind="government")[:12]:
         CampaignQuota.objects.create(campaign=campaign, organization=organization, quota=1)
     return campaign
+
+
+def _historic_results(rng, office) -> Campaign:
+    """A campaign decided before the platform (2 years ago), its results entered through the
+    历史评选结果录入 import as an office user would: four winners and two unit awards."""
+    import io
+
+    import openpyxl
+
+    from rencai.core.imports.pipeline import run_import
+    from rencai.core.imports.schema import context_for
+    from rencai.core.objects import registered
+
+    year = timezone.localdate().year - 2
+    taken = Application.objects.values_list("talent_id", flat=True)
+    candidates = (
+        Talent.objects.filter(is_active=True, organization__kind__in=["bank", "securities", "insurance"])
+        .exclude(pk__in=taken)
+        .select_related("organization")
+        .order_by("pk")
+    )
+    winners = rng.sample(list(candidates[:40]), 4)
+    units = list(Organization.objects.filter(parent__isnull=True, kind="bank").order_by("pk")[:2])
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(
+        [
+            "年度",
+            "评选名称",
+            "评选对象",
+            "身份证号码",
+            "单位",
+            "获奖对象",
+            "荣誉称号",
+            "荣誉级别",
+            "授予单位",
+            "文号",
+            "决定日期",
+        ]
+    )
+    for talent in winners:
+        sheet.append(
+            [
+                year,
+                "金融业务标兵",
+                "个人",
+                talent.id_number,
+                talent.organization.name,
+                "",
+                "金融业务标兵",
+                "市级",
+                "济南市地方金融监督管理局",
+                f"济金办发〔{year}〕15号",
+                f"{year}-06-20",
+            ]
+        )
+    for unit in units:
+        sheet.append(
+            [
+                year,
+                "金融系统先进单位",
+                "单位",
+                "",
+                unit.name,
+                "",
+                "金融系统先进单位",
+                "市级",
+                "济南市地方金融监督管理局",
+                f"济金办发〔{year}〕16号",
+                f"{year}-06-20",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    schema_class = registered()["historic-results"].import_schema
+    assert schema_class is not None  # declared in objects.py
+    schema = schema_class()
+    report = run_import(schema, buffer.getvalue(), context_for(office, schema=schema), commit=True)
+    assert report.created == len(winners) + len(units), report.errors
+    return Campaign.objects.get(year=year, name="金融业务标兵")

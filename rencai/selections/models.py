@@ -37,6 +37,7 @@ class CampaignState(models.TextChoices):
     VOTING = "voting", _("公众投票")
     PUBLICITY = "publicity", _("公示中")
     DECIDED = "decided", _("已公布结果")
+    RECORDED = "recorded", _("历史结果已录入（非平台评选）")
     CANCELLED = "cancelled", _("已取消")
 
 
@@ -109,6 +110,12 @@ class Campaign(ScopedModel, WeightedParts):
     publicity_ends_on = models.DateField(_("公示结束"), null=True, blank=True, editable=False)
     results_number = models.CharField(_("结果文号"), max_length=100, blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    is_historic = models.BooleanField(
+        _("历史评选结果录入"),
+        default=False,
+        editable=False,
+        help_text=_("结果在平台上线前已决定，仅录入结果，未在平台上评审、公示。"),
+    )
 
     shared = True
 
@@ -406,7 +413,13 @@ class UnitAward(OrgOwnedModel):
         Campaign, verbose_name=_("评选活动"), on_delete=models.PROTECT, related_name="unit_awards"
     )
     application = models.OneToOneField(
-        Application, verbose_name=_("申报"), on_delete=models.PROTECT, related_name="unit_award"
+        Application,
+        verbose_name=_("申报"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="unit_award",
+        help_text=_("历史评选结果录入的单位荣誉没有申报。"),
     )
     subject_name = models.CharField(_("获奖对象"), max_length=200)
     title = models.CharField(_("荣誉称号"), max_length=100)
@@ -420,3 +433,58 @@ class UnitAward(OrgOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.subject_name} · {self.title}"
+
+
+class HistoricResult(OrgOwnedModel):
+    """One result of a selection decided before the platform existed (历史评选结果录入): a
+    winner or a unit award, with the 文号 and date of the decision. Entered, not decided
+    here: recording it creates the campaign (marked historic), the honour or unit award."""
+
+    year = models.PositiveSmallIntegerField(_("评选年度"))
+    campaign_name = models.CharField(_("评选名称"), max_length=150)
+    kind = models.CharField(_("评选对象"), max_length=20, choices=CampaignKind.choices, default=CampaignKind.INDIVIDUAL)
+    talent = models.ForeignKey(
+        "talents.Talent", verbose_name=_("当选人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_name = models.CharField(_("获奖对象"), max_length=200, blank=True, help_text=_("单位类评选填写。"))
+    title = models.CharField(_("荣誉称号"), max_length=100)
+    level = models.CharField(_("荣誉级别"), max_length=20, choices=HonourLevel.choices, default=HonourLevel.CITY)
+    awarded_by = models.CharField(_("授予单位"), max_length=100, blank=True)
+    document_number = models.CharField(_("文号"), max_length=100)
+    decided_on = models.DateField(_("决定日期"))
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("评选活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="historic_results",
+        editable=False,
+    )
+    honour = models.OneToOneField(
+        "talents.Honour",
+        verbose_name=_("荣誉"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    unit_award = models.OneToOneField(
+        UnitAward,
+        verbose_name=_("单位荣誉"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-year", "campaign_name", "id"]
+        verbose_name = _("历史评选结果")
+        verbose_name_plural = _("历史评选结果录入")
+
+    def __str__(self) -> str:
+        who = self.subject_name or (self.talent.name if self.talent_id and self.talent is not None else "")
+        return f"{self.year}年{self.campaign_name} · {who}"

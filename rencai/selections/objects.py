@@ -29,6 +29,7 @@ from rencai.core.uploads import check_upload
 from rencai.selections import services
 from rencai.selections.filters import ApplicationFilter, CampaignFilter
 from rencai.selections.forms import ApplicationForm, MaterialForm, ObjectionForm, own_application_form
+from rencai.selections.imports import HistoricResultSchema
 from rencai.selections.models import (
     Application,
     ApplicationRoute,
@@ -36,6 +37,7 @@ from rencai.selections.models import (
     Campaign,
     CampaignQuota,
     CampaignState,
+    HistoricResult,
     Material,
     Objection,
     ObjectionState,
@@ -383,3 +385,27 @@ class UnitAwardObjects(ObjectConfig):
     list_columns = ["subject_name", "organization", "title", "awarded_on", "document_number", "campaign"]
     search_fields = ["subject_name", "title"]
     policy = Policy(view=STAFF_AND_LIAISONS, create=NOBODY, change=NOBODY, delete=NOBODY)
+
+
+@register
+class HistoricResultObjects(ObjectConfig):
+    """历史评选结果录入: results decided before the platform, entered by import (audited),
+    never decided here; each row becomes an honour or unit award of a campaign marked historic."""
+
+    model = HistoricResult
+    slug = "historic-results"
+    nav_section = "selections"
+    list_columns = [
+        "year",
+        "campaign_name",
+        "talent",
+        "organization",
+        "subject_name",
+        "title",
+        "document_number",
+        "decided_on",
+        "campaign",
+    ]
+    search_fields = ["campaign_name", "subject_name", "title", "document_number"]
+    policy = Policy(view=STAFF_AND_LIAISONS, create=NOBODY, change=NOBODY, delete=NOBODY, imports=OFFICE_ONLY)
+    import_schema = HistoricResultSchema

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rencai.core.errors import Conflict, Refused
+from rencai.core.objects.writes import update_many
 from rencai.evaluation import services as evaluation
 from rencai.evaluation.draw import years_before
 from rencai.evaluation.models import Review, ReviewItem, ReviewState
@@ -18,6 +19,7 @@ from rencai.selections.models import (
     CampaignKind,
     CampaignQuota,
     CampaignState,
+    HistoricResult,
     Objection,
     ObjectionState,
     UnitAward,
@@ -136,6 +138,7 @@ def start_review(campaign: Campaign, user) -> Review:
         application.state = ApplicationState.IN_REVIEW
         application.version += 1
         application.save()
+    review.participants.set({pk for pk in campaign.applications.values_list("talent_id", flat=True) if pk is not None})
     campaign.review = review
     return review
 
@@ -284,6 +287,8 @@ def award(campaign: Campaign, application: Application) -> None:
             awarded_by=campaign.awarded_by,
             awarded_on=campaign.decided_on,
             source=HonourSource.SELECTION,
+            campaign=campaign,
+            document_number=campaign.results_number,
             source_reference=reference[:200],
         )
         if campaign.winners_pool_id:
@@ -315,3 +320,74 @@ def enter_pool(campaign: Campaign, talent: Talent) -> None:
         return
     membership.full_clean()
     membership.save()
+
+
+# --- 历史评选结果录入: results decided before the platform ---------------------------------
+
+
+def historic_campaign(result: HistoricResult) -> Campaign:
+    """The campaign a historic result belongs to, created (marked historic, its results
+    recorded, not decided here) on its first result."""
+    campaign = Campaign.objects.filter(year=result.year, name=result.campaign_name).first()
+    if campaign is not None:
+        if not campaign.is_historic:
+            raise Refused(f"“{campaign}”是在平台上进行的评选，其结果不能作为历史结果录入。")
+        return campaign
+    campaign = Campaign(
+        name=result.campaign_name,
+        kind=result.kind,
+        year=result.year,
+        opens_on=result.decided_on,
+        closes_on=result.decided_on,
+        quota_total=1,
+        require_clean_record=False,
+        honour_name=result.title,
+        honour_level=result.level,
+        awarded_by=result.awarded_by,
+        results_number=result.document_number,
+        decided_on=result.decided_on,
+        state=CampaignState.RECORDED,
+        is_historic=True,
+    )
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def record_historic(results: list[HistoricResult]) -> None:
+    """Turn recorded results into what a decision gives: an honour on the winner's record
+    (source 历史评选结果录入, linked to the campaign, with its 文号) or a unit award."""
+    for result in results:
+        campaign = historic_campaign(result)
+        links: dict = {"campaign": campaign}
+        if result.talent_id:
+            honour = Honour(
+                talent_id=result.talent_id,
+                name=result.title,
+                level=result.level,
+                awarded_by=result.awarded_by,
+                awarded_on=result.decided_on,
+                source=HonourSource.HISTORIC,
+                campaign=campaign,
+                document_number=result.document_number,
+                source_reference=f"{campaign}（{result.document_number}）历史评选结果录入"[:200],
+            )
+            honour.save()
+            links["honour"] = honour
+        else:
+            award = UnitAward(
+                campaign=campaign,
+                organization_id=result.organization_id,
+                subject_name=result.subject_name,
+                title=result.title,
+                awarded_on=result.decided_on,
+                document_number=result.document_number,
+            )
+            award.save()
+            links["unit_award"] = award
+        update_many(HistoricResult.objects.filter(pk=result.pk), **links)
+        for name, value in links.items():
+            setattr(result, name, value)
+        winners = campaign.historic_results.count()
+        if campaign.quota_total < winners:
+            update_many(Campaign.objects.filter(pk=campaign.pk), quota_total=winners)

@@ -21,6 +21,12 @@ class DutyKind(models.TextChoices):
     REGISTRATION = "registration", _("登记入库")
 
 
+class ContactMethod(models.TextChoices):
+    NONE = "none", _("不指定（手工分配）")
+    NAMED = "named", _("按机构指定联系领导")
+    ROUND_ROBIN = "round_robin", _("在办公室领导中轮流分配")
+
+
 class ServiceRule(ScopedModel):
     """Which talents get which duty: by programme level and/or tier."""
 
@@ -33,6 +39,13 @@ class ServiceRule(ScopedModel):
         _("联系周期（天）"), null=True, blank=True, help_text=_("定期联系必填，例如每季度联系一次填 90。")
     )
     due_days = models.PositiveIntegerField(_("办理时限（天）"), default=30)
+    contact_method = models.CharField(
+        _("一对一联系领导的确定方式"),
+        max_length=20,
+        choices=ContactMethod.choices,
+        default=ContactMethod.NONE,
+        help_text=_("定期联系任务的联系领导：按机构指定的领导，或在办公室领导中轮流分配；领导离任时自动改派。"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     shared = True
@@ -60,6 +73,36 @@ class ServiceRule(ScopedModel):
         level_ok = not self.level_id or self.level_id == talent.level_id
         tier_ok = not self.tier_id or self.tier_id == talent.tier_id
         return level_ok and tier_ok and talent.is_active
+
+
+class ContactLeader(ScopedModel):
+    """The leader named for one institution (and its branches) under a rule (一对一联系)."""
+
+    rule = models.ForeignKey(
+        ServiceRule, verbose_name=_("服务规则"), on_delete=models.CASCADE, related_name="contact_leaders"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("机构"), on_delete=models.CASCADE, related_name="+"
+    )
+    leader = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("联系领导"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"role__in": ["office", "leader"], "is_active": True},
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    shared = True
+
+    class Meta:
+        ordering = ["rule", "organization__path"]
+        verbose_name = _("联系领导")
+        verbose_name_plural = _("一对一联系领导")
+        constraints = [models.UniqueConstraint(fields=["rule", "organization"], name="services_one_leader_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} · {self.organization} · {self.leader}"
 
 
 class DutyState(models.TextChoices):

@@ -5,11 +5,19 @@ from django.utils.translation import gettext as _
 
 from rencai.core.errors import Refused
 from rencai.core.objects import Action, ObjectConfig, Policy, register
-from rencai.core.roles import NOBODY, OFFICE_LIAISONS_AND_TALENTS, OFFICE_ONLY, STAFF_AND_LIAISONS, Role, role_of
+from rencai.core.roles import (
+    CITYWIDE_READERS,
+    NOBODY,
+    OFFICE_LIAISONS_AND_TALENTS,
+    OFFICE_ONLY,
+    STAFF_AND_LIAISONS,
+    Role,
+    role_of,
+)
 from rencai.services import services
 from rencai.services.filters import DutyFilter, RequestFilter, VisitFilter
 from rencai.services.forms import complete_inputs
-from rencai.services.models import DutyState, ServiceDuty, ServiceRequest, ServiceRule, Visit
+from rencai.services.models import ContactLeader, DutyState, ServiceDuty, ServiceRequest, ServiceRule, Visit
 from rencai.services.workflows import REQUEST_WORKFLOW
 from rencai.talents.models import Talent
 
@@ -33,11 +41,34 @@ class RuleObjects(ObjectConfig):
     slug = "service-rules"
     nav_section = "services"
     list_columns = ["name", "kind", "level", "tier", "interval_days", "due_days", "is_active"]
-    form_fields = ["name", "kind", "level", "tier", "description", "interval_days", "due_days", "is_active"]
+    form_fields = [
+        "name",
+        "kind",
+        "level",
+        "tier",
+        "description",
+        "interval_days",
+        "due_days",
+        "contact_method",
+        "is_active",
+    ]
     search_fields = ["name", "description"]
     ordering = ["kind", "name"]
     policy = Policy(view=STAFF_AND_LIAISONS, change=OFFICE_ONLY)
     actions = [Action("apply", _("按规则生成服务任务"), OFFICE_ONLY, _apply_to_all)]
+
+
+@register
+class ContactLeaderObjects(ObjectConfig):
+    """The leader named per institution under a rule whose contact method is 按机构指定."""
+
+    model = ContactLeader
+    slug = "contact-leaders"
+    nav_section = "services"
+    list_columns = ["rule", "organization", "leader"]
+    form_fields = ["rule", "organization", "leader", "note"]
+    search_fields = ["organization__name", "rule__name"]
+    policy = Policy(view=CITYWIDE_READERS, change=OFFICE_ONLY)
 
 
 @register

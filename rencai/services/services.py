@@ -8,8 +8,96 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rencai.core.objects.writes import create_many
-from rencai.services.models import DutyKind, DutyState, ServiceDuty, ServiceRule
+from rencai.core.roles import Role
+from rencai.services.models import ContactLeader, ContactMethod, DutyKind, DutyState, ServiceDuty, ServiceRule
 from rencai.talents.models import Talent
+
+# --- the one-to-one contact leader (一对一联系) ----------------------------------------------
+
+#: The roles that may be a talent's contact leader.
+CONTACT_ROLES = (Role.OFFICE, Role.LEADER)
+
+
+def office_leaders(excluding=None):
+    """The office's leaders, in the order round-robin takes them."""
+    from rencai.accounts.models import User
+
+    leaders = User.objects.filter(role=Role.LEADER, is_active=True).order_by("pk")
+    return leaders.exclude(pk=excluding.pk) if excluding is not None else leaders
+
+
+def named_leader(rule: ServiceRule, organization, excluding=None):
+    """The leader named for ``organization`` under ``rule``: its own, else its nearest
+    parent institution's."""
+    named = [
+        c
+        for c in ContactLeader.objects.filter(
+            rule=rule, leader__is_active=True, leader__role__in=CONTACT_ROLES
+        ).select_related("organization", "leader")
+        if organization.path.startswith(c.organization.path) and (excluding is None or c.leader_id != excluding.pk)
+    ]
+    best = max(named, key=lambda c: len(c.organization.path), default=None)
+    return best.leader if best is not None else None
+
+
+def round_robin_leader(rule: ServiceRule, excluding=None):
+    """The next leader in turn: the one with the fewest open contact duties of this rule
+    (ties by account order), so that successive talents go to each leader in turn."""
+    from django.db.models import Count
+
+    loads = {
+        row["assigned_to"]: row["n"]
+        for row in ServiceDuty.objects.filter(rule=rule, state=DutyState.OPEN, assigned_to__isnull=False)
+        .values("assigned_to")
+        .annotate(n=Count("pk"))
+    }
+    ordered = sorted(office_leaders(excluding), key=lambda u: (loads.get(u.pk, 0), u.pk))
+    return ordered[0] if ordered else None
+
+
+def contact_leader(rule: ServiceRule | None, talent, excluding=None):
+    """The contact leader ``rule`` declares for ``talent`` (None when it declares none)."""
+    if rule is None or rule.kind != DutyKind.CONTACT:
+        return None
+    if rule.contact_method == ContactMethod.NAMED:
+        return named_leader(rule, talent.organization, excluding) or round_robin_leader(rule, excluding)
+    if rule.contact_method == ContactMethod.ROUND_ROBIN:
+        return round_robin_leader(rule, excluding)
+    return None
+
+
+def reassign_from(leader) -> int:
+    """A leader left (deactivated or no longer a leader): each of their open contact duties
+    goes to whom its rule now declares. Returns how many were reassigned."""
+    moved = 0
+    with transaction.atomic():
+        for duty in ServiceDuty.objects.filter(assigned_to=leader, state=DutyState.OPEN).select_related(
+            "rule", "talent__organization"
+        ):
+            successor = contact_leader(duty.rule, duty.talent, excluding=leader)
+            duty.assigned_to = successor
+            duty.notes = "\n".join(
+                filter(None, [duty.notes, _("原联系领导%(name)s离任，已改派。") % {"name": leader.full_name or leader}])
+            )
+            duty.version += 1
+            duty.save()
+            moved += 1
+    return moved
+
+
+def reassign_named(contact: ContactLeader) -> int:
+    """The leader named for an institution changed: its open duties under the rule follow."""
+    moved = 0
+    for duty in ServiceDuty.objects.filter(
+        rule=contact.rule, state=DutyState.OPEN, talent__organization__path__startswith=contact.organization.path
+    ).select_related("talent__organization"):
+        leader = named_leader(contact.rule, duty.talent.organization)
+        if leader is not None and duty.assigned_to_id != leader.pk:
+            duty.assigned_to = leader
+            duty.version += 1
+            duty.save()
+            moved += 1
+    return moved
 
 
 def apply_rules(talent) -> tuple[int, int]:
@@ -30,6 +118,7 @@ def apply_rules(talent) -> tuple[int, int]:
                     rule=rule,
                     kind=rule.kind,
                     title=rule.name,
+                    assigned_to=contact_leader(rule, talent),
                     interval_days=rule.interval_days if rule.kind == DutyKind.CONTACT else None,
                     due_date=today + timedelta(days=rule.interval_days or rule.due_days),
                 )
@@ -98,5 +187,16 @@ def apply_rules_to_new(talents: list) -> int:
         for rule in rules
         if rule.matches(talent)
     ]
+    named = [r for r in rules if r.kind == DutyKind.CONTACT and r.contact_method != ContactMethod.NONE]
+    if named:
+        by_pk = {t.pk: t for t in talents}
+        for duty in duties:
+            if duty.rule in named:
+                # one at a time, so that round-robin sees the ones already given out
+                duty.assigned_to = contact_leader(duty.rule, by_pk[duty.talent_id])
+                create_many(ServiceDuty, [duty])
+        duties_left = [d for d in duties if d.rule not in named]
+        create_many(ServiceDuty, duties_left)
+        return len(duties)
     create_many(ServiceDuty, duties)
     return len(duties)

@@ -14,6 +14,7 @@ from rencai.accounts.models import User
 from rencai.core.chinese import id_check_digit
 from rencai.orgs.demo import OFFICE
 from rencai.orgs.models import Organization
+from rencai.talents.defaults import load_defaults
 from rencai.talents.models import (
     DictionaryEntry,
     DictionaryKind,
@@ -31,72 +32,6 @@ from rencai.talents.models import (
 )
 
 TALENT_COUNT = 2000
-
-#: kind → [(code, name, extra)], extra being the managing department of a tier or the
-#: parent category code of a sub-category.
-DICTIONARIES = {
-    DictionaryKind.CATEGORY: [
-        ("DZ", "党政人才", ""),
-        ("QY", "企业经营管理人才", ""),
-        ("JR", "金融商务人才", ""),
-        ("ZJ", "专业技术人才", ""),
-        ("GJ", "高技能人才", ""),
-        ("SG", "社会工作人才", ""),
-        ("NC", "农村实用人才", ""),
-    ],
-    DictionaryKind.SUBCATEGORY: [
-        ("JR-YH", "银行业人才", "JR"),
-        ("JR-ZQ", "证券期货业人才", "JR"),
-        ("JR-BX", "保险业人才", "JR"),
-        ("JR-KJ", "金融科技人才", "JR"),
-        ("JR-DF", "地方金融人才", "JR"),
-        ("SG-SQ", "社区专职工作者", "SG"),
-    ],
-    DictionaryKind.TIER: [
-        ("LJ", "领军人才", "财政、商务、金融等部门"),
-        ("GD", "高端人才", "经信局、国资委等部门"),
-        ("YC", "英才", "民营局、工商联等部门"),
-    ],
-    DictionaryKind.LEVEL: [("B", "百层次", ""), ("Q", "千层次", ""), ("W", "万层次", "")],
-    DictionaryKind.ECHELON: [
-        ("1", "领军", ""),
-        ("2", "专家", ""),
-        ("3", "骨干", ""),
-        ("4", "标兵", ""),
-        ("5", "能手", ""),
-    ],
-    DictionaryKind.QUALIFICATION: [
-        ("CFA", "特许金融分析师（CFA）", ""),
-        ("FRM", "金融风险管理师（FRM）", ""),
-        ("CPA", "注册会计师（CPA）", ""),
-        ("SPONSOR", "保荐代表人", ""),
-        ("ACTUARY", "精算师", ""),
-        ("ECON-M", "经济师（中级）", ""),
-        ("ECON-S", "高级经济师", ""),
-        ("FUND", "基金从业资格", ""),
-        ("SEC", "证券从业资格", ""),
-        ("BANK", "银行业专业人员职业资格", ""),
-        ("LAW", "法律职业资格", ""),
-    ],
-    DictionaryKind.EDUCATION: [
-        ("10", "博士研究生", ""),
-        ("20", "硕士研究生", ""),
-        ("30", "大学本科", ""),
-        ("40", "大学专科", ""),
-        ("50", "中专及以下", ""),
-    ],
-    DictionaryKind.DEGREE: [("2", "博士", ""), ("3", "硕士", ""), ("4", "学士", ""), ("9", "无", "")],
-    DictionaryKind.TITLE: [
-        ("ECON-Z", "正高级经济师", ""),
-        ("ECON-G", "高级经济师", ""),
-        ("ECON", "经济师", ""),
-        ("ECON-A", "助理经济师", ""),
-        ("ACC-G", "高级会计师", ""),
-        ("ACC", "会计师", ""),
-        ("ENG-G", "高级工程师", ""),
-        ("ENG", "工程师", ""),
-    ],
-}
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志远晓雯文博思宇浩然子涵欣怡梓萱一鸣嘉怡俊杰雨桐海燕春梅红梅玉兰立新振华德胜家豪宏伟晨阳佳琪雅琴"
@@ -156,7 +91,7 @@ LINKED = [("talent", "370102199001011231"), ("talent2", "370112199203150021")]
 
 
 def load(stdout) -> None:
-    if DictionaryEntry.objects.exists():
+    if Talent.objects.exists():
         stdout.write("人才信息库演示数据已存在，跳过。")
         return
     entries = _load_dictionaries()
@@ -167,17 +102,9 @@ def load(stdout) -> None:
 
 
 def _load_dictionaries() -> dict[tuple[str, str], DictionaryEntry]:
-    entries: dict[tuple[str, str], DictionaryEntry] = {}
-    for kind, rows in DICTIONARIES.items():
-        for order, (code, name, extra) in enumerate(rows, start=1):
-            entry = DictionaryEntry(kind=kind, code=code, name=name, order=order)
-            if kind == DictionaryKind.TIER:
-                entry.managing_department = extra
-            if kind == DictionaryKind.SUBCATEGORY:
-                entry.parent = entries[(DictionaryKind.CATEGORY, extra)]
-            entry.save()
-            entries[(kind, code)] = entry
-    return entries
+    """The default dictionaries (those a fresh install holds), by (kind, code)."""
+    load_defaults()
+    return {(e.kind, e.code): e for e in DictionaryEntry.objects.all()}
 
 
 def _id_number(rng: random.Random, born: date, serial: int, male: bool) -> str:

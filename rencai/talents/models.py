@@ -510,6 +510,7 @@ class HonourLevel(models.TextChoices):
 class HonourSource(models.TextChoices):
     ENTERED = "entered", _("录入")
     SELECTION = "selection", _("评选结果")
+    HISTORIC = "historic", _("历史评选结果录入")
 
 
 class Honour(TalentRelated):
@@ -519,6 +520,16 @@ class Honour(TalentRelated):
     awarded_by = models.CharField(_("授予单位"), max_length=100, blank=True)
     awarded_on = models.DateField(_("授予时间"))
     source = models.CharField(_("来源"), max_length=20, choices=HonourSource.choices, default=HonourSource.ENTERED)
+    campaign = models.ForeignKey(
+        "selections.Campaign",
+        verbose_name=_("评选活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="honours",
+        help_text=_("评选产生的荣誉所出自的评选活动（其结果决定记录：文号和决定日期）。"),
+    )
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
     source_reference = models.CharField(_("来源说明"), max_length=200, blank=True)
 
     class Meta:

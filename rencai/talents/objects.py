@@ -118,7 +118,7 @@ class TalentObjects(ObjectConfig):
         parts: list[tuple[str, type[models.Model], list[str]]] = [
             (_("职业资格"), TalentQualification, ["qualification", "obtained_on", "certificate_number"]),
             (_("工作经历"), CareerEntry, ["organization_name", "department_name", "position", "start", "end"]),
-            (_("荣誉"), Honour, ["name", "level", "awarded_by", "awarded_on", "source"]),
+            (_("荣誉"), Honour, ["name", "level", "awarded_by", "awarded_on", "document_number", "campaign", "source"]),
             (_("所在人才库"), PoolMembership, ["pool", "batch", "joined_on", "term_end", "status"]),
             (_("关键信息变更申请"), ChangeRequest, ["created_at", "requested_by", "state", "summary"]),
         ]
@@ -159,8 +159,17 @@ class HonourObjects(TalentPartObjects):
     model = Honour
     slug = "honours"
     nav_section = "talents"
-    list_columns = ["talent", "name", "level", "awarded_by", "awarded_on", "source"]
-    form_fields = ["talent", "name", "level", "awarded_by", "awarded_on", "source_reference"]
+    list_columns = ["talent", "name", "level", "awarded_by", "awarded_on", "document_number", "campaign", "source"]
+    form_fields = [
+        "talent",
+        "name",
+        "level",
+        "awarded_by",
+        "awarded_on",
+        "document_number",
+        "campaign",
+        "source_reference",
+    ]
     search_fields = ["talent__name_simplified", "name"]
     ordering = ["-awarded_on", "talent__name_pinyin"]
 

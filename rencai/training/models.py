@@ -129,6 +129,15 @@ class TrainingClass(OrgOwnedModel):
     audience_organizations = models.ManyToManyField(
         "orgs.Organization", verbose_name=_("限参训单位"), blank=True, related_name="+"
     )
+    delegated_to = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("委托承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("委托机构承办的培训班，承办机构的联络员可展示签到码。"),
+    )
     completion_percent = models.PositiveSmallIntegerField(
         _("结业须出勤比例（%）"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -274,7 +283,10 @@ class Video(ScopedModel):
     content_type = models.CharField(_("格式"), max_length=50, editable=False)
     file_size = models.PositiveBigIntegerField(_("大小（字节）"), default=0, editable=False)
     duration_seconds = models.PositiveIntegerField(
-        _("时长（秒）"), validators=[MinValueValidator(1)], help_text=_("用于计算观看进度和学时。")
+        _("时长（秒）"),
+        blank=True,
+        default=0,
+        help_text=_("从视频文件读取，用于计算观看进度和学时；填写的时长须与文件一致。"),
     )
     hours = models.DecimalField(
         _("认定学时"), max_digits=4, decimal_places=1, default=Decimal("1.0"), validators=[MinValueValidator(0)]

@@ -127,6 +127,7 @@ class ClassObjects(ObjectConfig):
         "categories",
         "tiers",
         "audience_organizations",
+        "delegated_to",
         "completion_percent",
     ]
     detail_fields = [*form_fields, "state"]
@@ -190,7 +191,7 @@ class SessionObjects(ObjectConfig):
     policy = TRAINING_POLICY
 
     def detail_links(self, obj, user):
-        if role_of(user) == Role.OFFICE:
+        if services.may_show_qr(obj, user):
             return [(_("签到二维码"), reverse("training:qr", args=[obj.pk]))]
         return []
 

@@ -3,7 +3,7 @@ people in with a signed, minute-by-minute QR code, credit hours, close a class w
 completions and certificates, and credit a video only for what was really watched."""
 
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from rencai.core.errors import Refused
 from rencai.core.roles import Role, role_of
-from rencai.core.uploads import sniff_video
+from rencai.core.uploads import sniff_video, video_duration
 from rencai.talents.models import Talent
 from rencai.training.models import (
     HOLDING,
@@ -237,6 +237,19 @@ def finish_class(klass: TrainingClass, on=None) -> int:
     return issued
 
 
+def may_show_qr(session: Session, user) -> bool:
+    """The office shows every session's check-in code; a liaison shows it for the classes
+    their institution (or one of its branches) organises itself or was delegated."""
+    role = role_of(user)
+    if role == Role.OFFICE:
+        return True
+    if role != Role.LIAISON or user.organization_id is None:
+        return False
+    klass = session.training_class
+    own = user.organization.path
+    return any(org is not None and org.path.startswith(own) for org in (klass.organization, klass.delegated_to))
+
+
 # --- videos ------------------------------------------------------------------------------
 
 
@@ -251,12 +264,45 @@ def check_video(upload) -> str:
     raise Refused(_("文件“%(name)s”不是视频（可上传 MP4 或 WebM）。") % {"name": upload.name})
 
 
+#: How far (seconds) a declared length may differ from the file's: the container's figure
+#: rounded to whole seconds.
+DURATION_SLACK_SECONDS = 1
+
+
+def measured_duration(file) -> int:
+    """The file's length in whole seconds from its container metadata; refused when the
+    container states none (the 90 % rule needs the real length)."""
+    seconds = video_duration(file)
+    if seconds is None or seconds <= 0:
+        raise Refused(_("无法从视频文件中读取时长，请上传含时长信息的 MP4 或 WebM 文件。"))
+    return max(int(seconds.quantize(Decimal(1), rounding=ROUND_HALF_UP)), 1)
+
+
 def take_video_upload(video: Video) -> None:
-    """A newly uploaded file of ``video`` is checked and its format and size recorded."""
+    """A newly uploaded file of ``video`` is checked, its format and size recorded, and its
+    length read from the container; a declared length that disagrees is refused. A changed
+    declared length of a stored file is checked against that file."""
     upload = getattr(video.file, "_file", None)
     if upload is not None and hasattr(upload, "content_type"):
         video.content_type = VIDEO_TYPES[check_video(upload)]
         video.file_size = upload.size
+        measured = measured_duration(upload)
+    elif (
+        video.pk
+        and video.file
+        and Video.objects.filter(pk=video.pk).exclude(duration_seconds=video.duration_seconds).exists()
+    ):
+        with video.file.open("rb") as stored:
+            measured = measured_duration(stored)
+    else:
+        return
+    declared = video.duration_seconds
+    if declared and abs(declared - measured) > DURATION_SLACK_SECONDS:
+        raise Refused(
+            _("填写的时长为%(declared)s秒，视频文件的实际时长为%(measured)s秒，两者不一致。")
+            % {"declared": declared, "measured": measured}
+        )
+    video.duration_seconds = measured
 
 
 def _mark(seen: bytes, start: int, end: int, length: int) -> bytes:

@@ -5,6 +5,7 @@ import json
 
 import segno
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +25,7 @@ from rencai.core.objects import config_for_model
 from rencai.core.objects.pages import RoleRequiredMixin
 from rencai.core.personal import mask_name
 from rencai.core.ranges import ranged_file_response
-from rencai.core.roles import ALL_BUT_EXPERTS, OFFICE_ONLY, STAFF_AND_LIAISONS
+from rencai.core.roles import ALL_BUT_EXPERTS, OFFICE_AND_LIAISONS, STAFF_AND_LIAISONS
 from rencai.training import figures, services
 from rencai.training.documents import certificate_docx
 from rencai.training.models import CheckMethod, Enrollment, Session, Video, WatchProgress
@@ -34,11 +35,18 @@ class QrView(RoleRequiredMixin, TemplateView):
     """The check-in code of a session for the screen in the room; it changes every minute."""
 
     template_name = "training/qr.html"
-    roles = OFFICE_ONLY
-    denied_message = gettext_lazy("只有办公室人员可以展示签到码。")
+    roles = OFFICE_AND_LIAISONS
+    denied_message = gettext_lazy("只有办公室人员和承办培训班机构的联络员可以展示签到码。")
 
     def get(self, request, pk: int):
-        session = get_object_or_404(Session.objects.select_related("training_class"), pk=pk)
+        session = get_object_or_404(
+            Session.objects.select_related(
+                "training_class", "training_class__organization", "training_class__delegated_to"
+            ),
+            pk=pk,
+        )
+        if not services.may_show_qr(session, request.user):
+            raise PermissionDenied(self.denied_message)
         url = request.build_absolute_uri(services.qr_path(session))
         context = {
             "session": session,

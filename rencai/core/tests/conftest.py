@@ -9,7 +9,7 @@ from rencai.accounts.models import User
 from rencai.conftest import valid_id_number
 from rencai.core.objects import registered
 from rencai.orgs.models import Department
-from rencai.services.models import ServiceDuty, ServiceRequest, Visit
+from rencai.services.models import ContactLeader, ServiceDuty, ServiceRequest, ServiceRule, Visit
 from rencai.talents.models import (
     ChangeRequest,
     DictionaryEntry,
@@ -95,6 +95,15 @@ def foreign(users, other_bank):
             Visit.objects.create(talent=talent, visited_on=date(2025, 5, 1), visitors="乙行秘密来访"),
             "乙行秘密来访",
         ),
+        # issue 24: the one-to-one contact leader named per institution
+        "contact-leaders": (
+            ContactLeader.objects.create(
+                rule=ServiceRule.objects.create(name="一对一联系", kind="contact", tier=None, interval_days=90),
+                organization=other_bank,
+                leader=users["leader"],
+            ),
+            "乙银行济南分行",
+        ),
         "service-requests": (
             ServiceRequest.objects.create(
                 talent=talent, title="乙行秘密诉求", category="other", description="x", opened_by=users["other_liaison"]
@@ -119,7 +128,15 @@ def selection_samples(users, other_bank, talent) -> dict:
     from django.core.files.base import ContentFile
 
     from rencai.evaluation.models import Declaration, Draw, Review, Reviewer, ReviewItem, Rubric, ScoreSheet
-    from rencai.selections.models import Application, Campaign, CampaignQuota, Material, Objection, UnitAward
+    from rencai.selections.models import (
+        Application,
+        Campaign,
+        CampaignQuota,
+        HistoricResult,
+        Material,
+        Objection,
+        UnitAward,
+    )
 
     campaign = Campaign.objects.create(
         name="评选", kind="individual", year=2026, opens_on=date(2026, 1, 1), closes_on=date(2026, 2, 1), quota_total=1
@@ -166,6 +183,20 @@ def selection_samples(users, other_bank, talent) -> dict:
                 awarded_on=date(2026, 1, 1),
             ),
             "乙行秘密支部",
+        ),
+        # --- issue 24: historic selection results ---
+        "historic-results": (
+            HistoricResult.objects.create(
+                organization=other_bank,
+                year=2022,
+                campaign_name="乙行秘密评选",
+                kind="unit",
+                subject_name="乙行秘密集体",
+                title="先进集体",
+                document_number="乙〔2022〕1号",
+                decided_on=date(2022, 6, 1),
+            ),
+            "乙行秘密集体",
         ),
         "reviews": (review, "乙行秘密评审"),
         "review-items": (item, "乙行秘密评审对象"),

@@ -16,10 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.test import Client
 
+from rencai.accounts.models import User
 from rencai.core.models import AuditAction, AuditEntry
 from rencai.core.objects import ObjectConfig, registered
 from rencai.core.objects.api import _stored_values
 from rencai.core.objects.policy import Verb
+from rencai.services.models import ServiceRule
 
 #: The users (of the shared fixture) tried for a verb, in this order: the first the
 #: policy allows acts.
@@ -119,9 +121,21 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
             "tier": w["tier"].pk,
             "interval_days": 90,
             "due_days": 30,
+            "contact_method": "none",  # issue 24
             "is_active": False,
         },
         ("due_days", 60),
+    ),
+    # issue 24: the one-to-one contact leader named per institution
+    "contact-leaders": (
+        lambda w, n: {
+            "rule": ServiceRule.objects.get_or_create(
+                name="一对一联系", defaults={"kind": "contact", "tier": w["tier"], "interval_days": 90}
+            )[0].pk,
+            "organization": w["new_org"](n).pk,
+            "leader": User.objects.get(username="leader").pk,
+        },
+        ("note", "分管银行业"),
     ),
     "service-duties": (
         lambda w, n: {"talent": w["talent"].pk, "kind": "support", "title": f"任务{n}", "due_date": "2026-12-31"},
@@ -150,6 +164,7 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
             "trim_min_reviewers": 5,
             "outlier_percent": "30",
             "tie_break": "expert_criteria_order",
+            "recusal_level": 1,  # issue 24
         },
         ("title", "改名评审"),
     ),
@@ -218,6 +233,8 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
         ("", None),
     ),
     "unit-awards": (None, ("", None)),
+    # issue 24: historic selection results are entered by import only
+    "historic-results": (None, ("", None)),
     "hours-rules": (
         lambda w, n: {"mode": ["face", "online", "video"][n - 1], "factor": "1.0"},
         ("factor", "0.5"),

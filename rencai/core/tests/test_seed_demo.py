@@ -39,13 +39,35 @@ def assert_selections_demo() -> None:
 
     states = dict(Campaign.objects.values_list("name", "state"))
     assert states["最美青年金融工作者"] == CampaignState.DECIDED
-    assert states["金融业务标兵"] == CampaignState.REVIEW
+    assert Campaign.objects.get(name="金融业务标兵", is_historic=False).state == CampaignState.REVIEW
     finished = Campaign.objects.get(name="最美青年金融工作者")
     winners = finished.applications.filter(state=ApplicationState.WINNER)
     assert winners.count() == finished.quota_total
     honoured = set(Honour.objects.filter(source=HonourSource.SELECTION).values_list("talent_id", flat=True))
     assert honoured == set(winners.values_list("talent_id", flat=True))
-    review, in_review = finished.review, Campaign.objects.get(name="金融业务标兵").review
+    # the winners entered the campaign's winners' pool, and the leader view counts them
+    from django.utils import timezone
+
+    from rencai.core.figures import Period
+    from rencai.dashboards.leader import _build
+    from rencai.talents.models import PoolMembership
+
+    pool = finished.winners_pool
+    assert pool is not None and pool.name == "业务人才库"
+    entered = PoolMembership.objects.filter(pool=pool, source="selection").values_list("talent_id", flat=True)
+    assert set(winners.values_list("talent_id", flat=True)) <= set(entered)
+    leader = User.objects.get(username="leader")
+    blocks = {b.title: b for b in _build(leader, Period(timezone.localdate().year)).blocks}
+    shown = {str(f.label): f.value for f in blocks["人才库在库成员"].figures}
+    assert (shown["业务人才库"] or 0) >= finished.quota_total
+    historic = Campaign.objects.get(is_historic=True, name="金融业务标兵")
+    assert historic.state == CampaignState.RECORDED and historic.review is None
+    assert Honour.objects.filter(campaign=historic, source=HonourSource.HISTORIC).count() == 4
+    assert set(Honour.objects.filter(campaign=historic).values_list("document_number", flat=True)) == {
+        historic.results_number
+    }
+    assert Campaign.objects.get(is_historic=True, name="金融系统先进单位").unit_awards.count() == 2
+    review, in_review = finished.review, Campaign.objects.get(name="金融业务标兵", is_historic=False).review
     assert review is not None and in_review is not None
     assert review.reviewers.filter(state="active").count() == 5
     assert review.items.filter(sheets__is_outlier=True).exists()

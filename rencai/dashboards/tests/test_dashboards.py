@@ -194,9 +194,9 @@ def test_a_missing_figure_is_shown_as_missing_and_said(users, world, settings, t
     assert "说明：本文中标注“数据缺失”的1项数据（报表应报家数）未能从平台取得" in text
     assert document.missing == ["报表应报家数"]
     scoped, _, _ = generated_text(
-        users["office"], "评选{{评选活动数}}项，人才{{在库人才总数}}人。", organization=world["people"][0].organization
+        users["office"], "人才库{{人才库数}}个，人才{{在库人才总数}}人。", organization=world["people"][0].organization
     )
-    assert "评选【数据缺失：评选活动数】项，人才2人" in scoped  # the bank and its branch
+    assert "人才库【数据缺失：人才库数】个，人才2人" in scoped  # the bank and its branch
 
 
 def test_unknown_placeholders_are_refused_before_saving(client_for, users, db):
@@ -363,3 +363,97 @@ def test_a_generated_document_renders_as_an_official_a4_pdf(users, world, settin
 def _document_xml(path: Path) -> str:
     with zipfile.ZipFile(path) as archive:
         return archive.read("word/document.xml").decode()
+
+
+# --- issue 24: organisation-scoped figures, pools and batches, targets --------------------
+
+
+def test_an_organisation_document_gives_its_selections_pools_and_returns(users, world, bank, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    body = (
+        "参与评选{{评选活动数}}项，当选{{评选当选人数}}名；人才库在库{{人才库成员数}}人次；"
+        "统计报表应报{{报表应报家数}}家、已报{{报表已报家数}}家。"
+    )
+    text, _, document = generated_text(users["office"], body, organization=bank)
+    within = Application.objects.filter(organization__path__startswith=bank.path, campaign__year=YEAR)
+    submissions = world["period"].submissions.filter(organization__path__startswith=bank.path)
+    expected = (
+        f"参与评选{within.values('campaign').distinct().count()}项，当选{within.filter(state='winner').count()}名；"
+        f"人才库在库{PoolMembership.objects.active().filter(talent__organization__path__startswith=bank.path).count()}人次；"
+        f"统计报表应报{submissions.count()}家、已报{submissions.filter(state='submitted').count()}家。"
+    )
+    assert expected in text and document.missing == []
+    assert "当选1名" in text and "已报1家" in text
+    other, _, _ = generated_text(users["office"], body, organization=world["people"][2].organization)
+    assert "参与评选0项，当选0名；人才库在库0人次" in other
+
+
+def test_data_items_for_one_pool_its_batches_and_a_target(client_for, users, world, dicts, settings, tmp_path):
+    from rencai.talents.models import PoolBatch
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    pool = world["pool"]
+    first = PoolBatch.objects.create(
+        pool=pool,
+        name="首批",
+        decision_date=date(YEAR, 1, 1),
+        term_start=date(YEAR, 1, 1),
+        term_end=date(YEAR + 2, 12, 31),
+    )
+    second = PoolBatch.objects.create(
+        pool=pool,
+        name="第二批",
+        decision_date=date(YEAR, 6, 1),
+        term_start=date(YEAR, 6, 1),
+        term_end=date(YEAR + 2, 12, 31),
+    )
+    PoolMembership.objects.filter(pool=pool).update(batch=first)
+    for person in world["people"][1:3]:
+        PoolMembership.objects.create(pool=pool, batch=second, talent=person, joined_on=date(YEAR, 6, 1))
+    Target.objects.create(
+        name="领军人才目标", entry=dicts["LJ"], number=30, starts_on=date(YEAR - 1, 1, 1), due_on=date(YEAR + 1, 12, 31)
+    )
+    body = (
+        "专家智库首批{{批次成员数:专家智库:首批}}名，共{{人才库批次数:专家智库}}批{{人才库成员数:专家智库}}名。"
+        "到{{目标年份:领军人才目标}}年领军人才目标{{目标数:领军人才目标}}名，已有{{目标完成数:领军人才目标}}名。"
+    )
+    text, _, document = generated_text(users["office"], body)
+    leaders = Talent.objects.filter(is_active=True, tier__code="LJ").count()
+    assert f"专家智库首批1名，共2批3名。到{YEAR + 1}年领军人才目标30名，已有{leaders}名。" in text
+    assert document.missing == []
+    response = client_for("office").post(
+        "/o/document-templates/new/",
+        {
+            "kind": "work_report",
+            "title": "汇报",
+            "body": "{{人才库成员数:没有的库}}{{批次成员数:专家智库:第九批}}",
+            "is_active": "on",
+        },
+    )
+    message = response.content.decode()
+    assert "“{{人才库成员数:没有的库}}”" in message and "“{{批次成员数:专家智库:第九批}}”" in message
+    assert not DocumentTemplate.objects.filter(title="汇报").exists()
+
+
+def test_a_fresh_install_holds_the_tier_codes_the_templates_use(users, settings, tmp_path):
+    """After migrate, load_defaults gives the dictionaries the templates name, so the tier
+    figures of a fresh install are counted (0), not missing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from rencai.dashboards.data import TIER_NAMES
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    assert not DictionaryEntry.objects.exists()
+    call_command("load_defaults", stdout=StringIO())
+    tiers = set(DictionaryEntry.objects.filter(kind="tier").values_list("code", flat=True))
+    assert set(TIER_NAMES) <= tiers
+    count = DictionaryEntry.objects.count()
+    out = StringIO()
+    call_command("load_defaults", stdout=out)
+    assert DictionaryEntry.objects.count() == count and "新增0项" in out.getvalue()
+    text, _, document = generated_text(
+        users["office"], "领军人才{{领军人才数}}人，高端人才{{高端人才数}}人，英才{{英才数}}人。"
+    )
+    assert "领军人才0人，高端人才0人，英才0人。" in text and document.missing == []

@@ -22,8 +22,22 @@ from rencai.evaluation.draw import (
 TODAY = date(2026, 11, 23)
 PARAMETERS = {"pools": [1], "wanted": 3, "backups": 2}
 
-# Institutions are paths: "000001/" is a bank, "000001/000002/" one of its branches.
-paths = st.sampled_from(["000001/", "000001/000002/", "000003/", "000003/000004/", "000005/", "000006/"])
+# Institutions are paths: "000001/" is a bank, "000001/000002/" and "000001/000007/" two
+# sibling branches of it, "000001/000002/000008/" a sub-branch.
+paths = st.sampled_from(
+    [
+        "000001/",
+        "000001/000002/",
+        "000001/000007/",
+        "000001/000002/000008/",
+        "000001/000007/000009/",
+        "000003/",
+        "000003/000004/",
+        "000005/",
+        "000006/",
+    ]
+)
+levels = st.sampled_from([0, 1, 2, 3])
 past_posts = st.lists(
     st.tuples(paths, st.one_of(st.none(), st.dates(min_value=date(2015, 1, 1), max_value=TODAY))), max_size=2
 )
@@ -35,7 +49,9 @@ def scenarios(draw):
         st.lists(
             st.builds(
                 Applicant,
-                organization_path=paths,
+                # "" is an applicant or nominee of the campaign outside the review (refused,
+                # returned, withdrawn): recused as a person, not by institution
+                organization_path=st.one_of(paths, st.just("")),
                 organization_name=st.just("申报单位"),
                 talent_id=st.one_of(st.none(), st.integers(1, 40)),
                 label=st.just("申报人"),
@@ -58,23 +74,34 @@ def scenarios(draw):
         for cid in ids
     ]
     years = draw(st.integers(0, 5))
-    return candidates, applicants, years
+    return candidates, applicants, years, draw(levels)
 
 
-def conflicted(candidate: Candidate, applicants: list[Applicant], years: int) -> bool:
+def one_institution(here: str, there: str, level: int) -> bool:
+    """Two units are one institution when their trees agree down to ``level`` (0: as far as
+    the shorter one goes, i.e. one is the other or its branch; 1: the same head institution,
+    so sibling branches are one institution)."""
+    a, b = here.split("/")[:-1], there.split("/")[:-1]
+    if not a or not b:
+        return False
+    depth = min(len(a), len(b)) if level == 0 else min(level, len(a), len(b))
+    return a[:depth] == b[:depth]
+
+
+def conflicted(candidate: Candidate, applicants: list[Applicant], years: int, level: int) -> bool:
     """An independent statement of the recusal rules, to check the implementation against."""
     since = date(TODAY.year - years, TODAY.month, TODAY.day)
     for a in applicants:
-        here, there = candidate.organization_path, a.organization_path
-        if here.startswith(there) or there.startswith(here):
+        there = a.organization_path
+        if one_institution(candidate.organization_path, there, level):
             return True
         for path, ended in candidate.past_posts:
-            if (path.startswith(there) or there.startswith(path)) and (ended is None or ended >= since):
+            if one_institution(path, there, level) and (ended is None or ended >= since):
                 return True
         if a.talent_id is not None and (a.talent_id in candidate.related_talent_ids or a.talent_id == candidate.id):
             return True
         for path in candidate.conflict_organization_paths:
-            if path.startswith(there) or there.startswith(path):
+            if one_institution(path, there, level):
                 return True
     return candidate.declared_conflict
 
@@ -82,15 +109,27 @@ def conflicted(candidate: Candidate, applicants: list[Applicant], years: int) ->
 @settings(max_examples=300, deadline=None)
 @given(scenarios(), st.text(alphabet="0123456789", min_size=4, max_size=12))
 def test_no_recused_expert_is_ever_drawn(scenario, number):
-    candidates, applicants, years = scenario
-    eligible, removed = split_candidates(candidates, applicants, TODAY, years)
+    candidates, applicants, years, level = scenario
+    eligible, removed = split_candidates(candidates, applicants, TODAY, years, level)
     assert {c.id for c in eligible} | {c.id for c, _ in removed} == {c.id for c in candidates}
     for candidate, reasons in removed:
         assert reasons, "every removal carries a reason"
-        assert conflicted(candidate, applicants, years)
+        assert conflicted(candidate, applicants, years, level)
+    for candidate in eligible:
+        assert not conflicted(candidate, applicants, years, level), "nobody conflicted stays eligible"
     _, chosen = run_draw([c.id for c in eligible], PARAMETERS, number, len(eligible))
     by_id = {c.id: c for c in candidates}
-    assert not any(conflicted(by_id[cid], applicants, years) for cid in chosen)
+    assert not any(conflicted(by_id[cid], applicants, years, level) for cid in chosen)
+
+
+def test_sibling_branches_are_one_head_institution():
+    applicants = [Applicant("000001/000002/", "甲银行市中支行")]
+    sibling = Candidate(1, "甲", "000001/000007/")
+    assert recusal_reasons(sibling, applicants, TODAY, 3) == ["现工作单位与申报单位“甲银行市中支行”为同一机构"]
+    assert recusal_reasons(sibling, applicants, TODAY, 3, level=2) == []
+    assert recusal_reasons(sibling, applicants, TODAY, 3, level=0) == []
+    stranger = Candidate(2, "乙", "000003/000004/")
+    assert recusal_reasons(stranger, applicants, TODAY, 3) == []
 
 
 def test_each_recusal_rule_names_its_reason():
@@ -120,6 +159,9 @@ def test_institutions_are_trees_not_names():
     assert same_institution("000001/000002/", "000001/")
     assert not same_institution("000001/", "000010/")
     assert not same_institution("", "000001/")
+    assert not same_institution("000001/000002/", "000001/000007/")
+    assert same_institution("000001/000002/", "000001/000007/", level=1)
+    assert not same_institution("000001/000002/000008/", "000001/000007/", level=2)
 
 
 def test_the_seed_is_sha256_of_the_published_record():

@@ -19,6 +19,7 @@ from rencai.evaluation.models import (
     Rubric,
     ScoreSheet,
 )
+from rencai.orgs.models import Organization
 from rencai.talents.models import CareerEntry
 
 
@@ -183,3 +184,39 @@ def test_a_drawn_draw_is_never_deleted_by_the_page_or_the_api(client_for, users,
     services.sign_draw(draw, users["leader"])
     assert office.delete(f"/api/draws/{draw.pk}/").status_code == 409
     assert Draw.objects.filter(pk=draw.pk).exists() and draw.reviewers.exists()
+
+
+def sibling_review(users, rubric, organization, level=1) -> Review:
+    review = Review.objects.create(
+        title="同级机构回避", rubric=rubric, organization=users["office"].organization, recusal_level=level
+    )
+    ReviewItem.objects.create(review=review, label="市中", organization=organization, order=1)
+    return review
+
+
+def test_an_expert_at_a_sibling_branch_is_recused_by_the_head_institution(users, rubric, experts, bank, region):
+    sibling = Organization.objects.create(name="甲银行市中支行", kind="bank", parent=bank, region=region)
+    expert = experts["talents"][5]  # at 甲银行历下支行, a sibling of 市中支行
+    draw = new_draw(sibling_review(users, rubric, sibling), users, experts, wanted=3, backups=0)
+    removed = {r["id"]: " ".join(r["reasons"]) for r in draw.removed}
+    assert "现工作单位与申报单位“甲银行市中支行”为同一机构" in removed[expert.pk]
+    assert draw.parameters["recusal_level"] == 1
+    # the level is the review's: "only the unit and its own tree" lets the sibling review
+    narrow = new_draw(sibling_review(users, rubric, sibling, level=0), users, experts, wanted=3, backups=0)
+    assert expert.pk in {c["id"] for c in narrow.candidates}
+
+
+def test_the_head_institution_is_the_top_financial_one_of_the_tree(users, rubric, experts, region):
+    group = Organization.objects.create(name="测试金融控股集团", kind="enterprise", region=region)
+    bank_a = Organization.objects.create(name="集团甲银行", kind="bank", parent=group, region=region)
+    branch_a1 = Organization.objects.create(name="集团甲银行一支行", kind="bank", parent=bank_a, region=region)
+    branch_a2 = Organization.objects.create(name="集团甲银行二支行", kind="bank", parent=bank_a, region=region)
+    insurer = Organization.objects.create(name="集团乙保险", kind="insurance", parent=group, region=region)
+    expert = experts["talents"][0]
+    expert.organization = branch_a1
+    expert.save()
+    assert services.head_rooted({branch_a2.path})[branch_a2.path] == f"{bank_a.pk:06d}/{branch_a2.pk:06d}/"
+    same_bank = new_draw(sibling_review(users, rubric, branch_a2), users, experts, wanted=3, backups=0)
+    assert expert.pk in {r["id"] for r in same_bank.removed}
+    other_firm = new_draw(sibling_review(users, rubric, insurer), users, experts, wanted=3, backups=0)
+    assert expert.pk in {c["id"] for c in other_firm.candidates}

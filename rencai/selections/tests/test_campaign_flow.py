@@ -205,6 +205,32 @@ def test_the_draw_recuses_publishes_and_verifies(client_for, users, campaign, ma
         call_command("verify_draw", str(draw.pk), stdout=io.StringIO())
 
 
+def test_every_applicant_of_the_campaign_is_recused_whatever_came_of_the_application(
+    client_for, users, campaign, make_talent, bank, other_bank, experts
+):
+    """An expert who applied to the same campaign is recused even when the application was
+    refused or withdrawn (it never reached the review)."""
+    university = experts["university"]
+    refused, withdrawn = experts["talents"][0], experts["talents"][1]
+    for talent, state in ((refused, ApplicationState.INELIGIBLE), (withdrawn, ApplicationState.WITHDRAWN)):
+        Application.objects.create(
+            campaign=campaign,
+            route="self",
+            talent=talent,
+            organization=university,
+            summary="自荐",
+            submitted_by=users["office"],
+            state=state,
+        )
+    run_to_review(client_for, campaign, make_talent, bank, other_bank)
+    assert set(campaign.review.participants.values_list("pk", flat=True)) >= {refused.pk, withdrawn.pk}
+    draw = draw_experts(client_for, users, campaign, experts, wanted=2, backups=1)
+    removed = {r["id"]: r["reasons"] for r in draw.removed}
+    assert removed[refused.pk] == ["本人为本次评选的申报人"]
+    assert removed[withdrawn.pk] == ["本人为本次评选的申报人"]
+    assert {refused.pk, withdrawn.pk}.isdisjoint(draw.drawn)
+
+
 def test_the_preparer_cannot_enter_the_number_and_only_the_supervisor_signs(
     client_for, users, campaign, make_talent, bank, other_bank, experts
 ):
@@ -330,7 +356,15 @@ def test_campaign_from_scoring_to_honours(client_for, users, campaign, make_tale
         honour = Honour.objects.get(talent=talent)
         assert honour.name == "最美青年金融工作者" and honour.source == HonourSource.SELECTION
         assert "测金办〔2026〕18号" in honour.source_reference and str(campaign.year) in honour.source_reference
+        assert (honour.campaign, honour.document_number) == (campaign, "测金办〔2026〕18号")
+        record = office.get(f"/o/talents/{talent.pk}/").content.decode()
+        assert "测金办〔2026〕18号" in record and str(campaign) in record
         assert PoolMembership.objects.filter(talent=talent, pool=campaign.winners_pool, source="selection").exists()
+    export = office.get("/o/honours/export/")
+    exported = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    header = [c.value for c in exported[1]]
+    assert "文号" in header and "评选活动" in header
+    assert sum(1 for row in exported.iter_rows(min_row=2, values_only=True) if "测金办〔2026〕18号" in row) == 2
     loser = Application.objects.get(state=ApplicationState.NOT_SHORTLISTED).talent
     assert not Honour.objects.filter(talent=loser).exists()
 

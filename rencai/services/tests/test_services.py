@@ -182,3 +182,61 @@ def test_overdue_requests_are_flagged(users, client_for, bank, dicts, make_talen
     response = client_for("office").get("/o/service-requests/", {"overdue": "true"})
     assert [obj for obj, _cells in response.context["rows"]] == [late]
     assert any("1 件服务诉求超过办理期限" in t.title for t in todos_for(users["office"]))
+
+
+# --- issue 24: the one-to-one contact leader is declared by the rule ---------------------
+
+
+def test_round_robin_gives_each_leader_a_talent_in_turn_and_reassigns_when_one_leaves(
+    users, dicts, bank, office_org, make_talent
+):
+    from rencai.conftest import make_user
+    from rencai.core.roles import Role
+
+    first = users["leader"]
+    second = make_user("leader2", Role.LEADER, office_org, full_name_override="副主任乙")
+    ServiceRule.objects.create(
+        name="百层次一对一联系", level=dicts["B"], kind="contact", interval_days=90, contact_method="round_robin"
+    )
+    talents = [make_talent(f"联系{n}", bank, level=dicts["B"]) for n in range(4)]
+    leaders = [ServiceDuty.objects.get(talent=t).assigned_to for t in talents]
+    assert leaders == [first, second, first, second]
+    first.is_active = False  # the leader leaves
+    first.save()
+    duties = ServiceDuty.objects.filter(talent__in=talents, state=DutyState.OPEN)
+    assert set(duties.values_list("assigned_to", flat=True)) == {second.pk}
+    moved = duties.get(talent=talents[0])
+    assert "离任，已改派" in moved.notes
+    assert AuditEntry.objects.filter(
+        object_type="services.serviceduty", object_id=str(moved.pk), action="update"
+    ).exists()
+
+
+def test_a_named_leader_per_institution_and_a_change_of_name_follows(
+    client_for, users, dicts, bank, bank_branch, other_bank, office_org, make_talent
+):
+    from rencai.conftest import make_user
+    from rencai.core.roles import Role
+    from rencai.services.models import ContactLeader
+
+    rule = ServiceRule.objects.create(
+        name="百层次一对一联系", level=dicts["B"], kind="contact", interval_days=90, contact_method="named"
+    )
+    other_leader = make_user("leader2", Role.LEADER, office_org, full_name_override="副主任乙")
+    office = client_for("office")
+    response = office.post(
+        "/o/contact-leaders/new/", {"rule": rule.pk, "organization": bank.pk, "leader": users["leader"].pk}
+    )
+    assert response.status_code == 302, response.content
+    at_branch = make_talent("支行人才", bank_branch, level=dicts["B"])  # a branch: the bank's leader
+    elsewhere = make_talent("乙行人才", other_bank, level=dicts["B"])  # nobody named: round-robin
+    assert ServiceDuty.objects.get(talent=at_branch).assigned_to == users["leader"]
+    assert ServiceDuty.objects.get(talent=elsewhere).assigned_to in (users["leader"], other_leader)
+    named = ContactLeader.objects.get()
+    edit = office.post(
+        f"/o/contact-leaders/{named.pk}/edit/",
+        {"rule": rule.pk, "organization": bank.pk, "leader": other_leader.pk, "_version": named.version},
+    )
+    assert edit.status_code == 302, edit.content
+    assert ServiceDuty.objects.get(talent=at_branch).assigned_to == other_leader
+    assert client_for("liaison").get("/o/contact-leaders/").status_code == 403

@@ -384,3 +384,42 @@ def test_workflow_transitions_through_the_api(users, client_for, bank, dicts, ma
     assert response.status_code == 200 and response.json()["object"]["state"] == "approved"
     talent.refresh_from_db()
     assert talent.name == "赵明"
+
+
+def test_existing_free_text_honours_are_linked_to_their_campaign_and_number(db, make_talent, bank):
+    """The data migration: the campaign and 文号 kept as free text move into their fields."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from rencai.selections.models import Campaign
+    from rencai.talents.models import Honour
+
+    link = import_module("rencai.talents.migrations.0006_honour_link_existing").link
+    campaign = Campaign.objects.create(
+        name="业务标兵",
+        kind="individual",
+        year=2024,
+        opens_on=date(2024, 3, 1),
+        closes_on=date(2024, 3, 31),
+        quota_total=5,
+        results_number="济金发〔2024〕9号",
+    )
+    talent = make_talent("荣誉人", bank)
+
+    def honour(reference: str) -> Honour:
+        return Honour.objects.create(
+            talent=talent, name="称号", awarded_on=date(2024, 6, 1), source_reference=reference
+        )
+
+    named = honour("2024年业务标兵（济金发〔2024〕12号）")
+    bare = honour("2024年业务标兵")
+    numbered = honour("省级表彰，文号：鲁金办字[2023]3号")
+    unknown = honour("单位推荐")
+    link(apps, None)
+    for h in (named, bare, numbered, unknown):
+        h.refresh_from_db()
+    assert (named.campaign, named.document_number) == (campaign, "济金发〔2024〕12号")
+    assert (bare.campaign, bare.document_number) == (campaign, "济金发〔2024〕9号")
+    assert (numbered.campaign, numbered.document_number) == (None, "鲁金办字[2023]3号")
+    assert (unknown.campaign, unknown.document_number) == (None, "")

@@ -107,6 +107,27 @@ def test_the_qr_page_shows_a_code_that_changes_each_minute(client_for, klass):
     assert client_for("liaison").get(f"/training/sessions/{session.pk}/qr/").status_code == 403
 
 
+def test_the_organising_or_delegated_institutions_liaison_shows_the_code(client_for, klass, bank, other_bank):
+    session = klass.sessions.first()
+    url = f"/training/sessions/{session.pk}/qr/"
+    liaison, other = client_for("liaison"), client_for("other_liaison")
+    assert liaison.get(url).status_code == 403  # the office's own class
+    klass.organization = bank  # 甲银行's own training
+    klass.save()
+    page = liaison.get(url)
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+    assert url in liaison.get(f"/o/training-sessions/{session.pk}/").content.decode()
+    assert other.get(url).status_code == 403
+    assert url not in other.get(f"/o/training-sessions/{session.pk}/").content.decode()
+    klass.organization = other_bank
+    klass.delegated_to = bank  # 乙银行's class, delegated to 甲银行
+    klass.save()
+    assert liaison.get(url).status_code == 200 and other.get(url).status_code == 200
+    klass.delegated_to = None
+    klass.save()
+    assert liaison.get(url).status_code == 403
+
+
 def test_finishing_issues_certificates_that_anyone_can_verify(client_for, users, klass, trainee, make_talent, bank):
     enrollment = confirmed(klass, trainee, users["office"])
     absent = confirmed(klass, make_talent("缺勤者", bank), users["office"])
@@ -153,6 +174,55 @@ def test_only_videos_are_accepted_and_they_stream_with_ranges(client_for, settin
     assert (video.content_type, video.file_size) == ("video/webm", SAMPLE_VIDEO.stat().st_size)
     part = client_for("talent").get(f"/training/videos/{video.pk}/stream/", HTTP_RANGE="bytes=0-99")
     assert part.status_code == 206 and b"".join(part.streaming_content) == SAMPLE_VIDEO.read_bytes()[:100]
+
+
+CLIPS = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.parametrize("name", ["clip-3s.mp4", "clip-3s.webm"])
+def test_the_length_is_read_from_the_file_and_a_wrong_declared_length_is_refused(client_for, settings, tmp_path, name):
+    """Chromium's 3-second recordings: the length comes from the container (mvhd / Matroska
+    Duration), so the 90 % rule is measured against the file, not the uploader's figure."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    office = client_for("office")
+    data = {"title": "讲堂", "topic": "人才管理", "hours": "1", "is_published": "on"}
+    clip = (CLIPS / name).read_bytes()
+    wrong = office.post("/o/videos/new/", {**data, "duration_seconds": 600, "file": SimpleUploadedFile(name, clip)})
+    assert "填写的时长为600秒，视频文件的实际时长为3秒" in wrong.content.decode()
+    assert not Video.objects.exists()
+    blank = office.post("/o/videos/new/", {**data, "duration_seconds": "", "file": SimpleUploadedFile(name, clip)})
+    assert blank.status_code == 302
+    video = Video.objects.get()
+    assert video.duration_seconds == 3
+    # the API goes the same way
+    api = office.post(
+        "/api/videos/", {**data, "is_published": True, "duration_seconds": 60, "file": SimpleUploadedFile(name, clip)}
+    )
+    assert api.status_code == 400 and "实际时长为3秒" in api.content.decode()
+    # editing the declared length of a stored file is checked against the file
+    edit = office.post(f"/o/videos/{video.pk}/edit/", {**data, "duration_seconds": 300, "_version": video.version})
+    assert "实际时长为3秒" in edit.content.decode()
+    video.refresh_from_db()
+    assert video.duration_seconds == 3
+
+
+def test_a_video_whose_container_states_no_length_is_refused(client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    clip = bytearray((CLIPS / "clip-3s.mp4").read_bytes())
+    at = clip.find(b"mvhd")
+    clip[at : at + 4] = b"xxxx"  # the movie header gone: no length stated
+    response = client_for("office").post(
+        "/o/videos/new/",
+        {
+            "title": "讲堂",
+            "topic": "人才管理",
+            "hours": "1",
+            "duration_seconds": 3,
+            "file": SimpleUploadedFile("v.mp4", bytes(clip)),
+        },
+    )
+    assert not Video.objects.exists()
+    assert "无法从视频文件中读取时长" in response.content.decode() or "不是视频" in response.content.decode()
 
 
 def make_video(tmp_path, settings, duration=100) -> Video:
