@@ -13,6 +13,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from rencai.accounts.demo import DEMO_PASSWORD
+from rencai.projects.models import ProjectTask, TalentProject
 from rencai.talents.models import Talent
 from rencai.tests.test_browser import SCREENSHOTS, browser  # noqa: F401 - ``browser`` is a fixture
 from rencai.tests.test_browser_talents import _new_page
@@ -65,4 +66,13 @@ def test_leader_view_on_the_demo_and_the_years_summary(transactional_db, live_se
         document = Document(io.BytesIO(handle.read()))
     text = "\n".join(p.text for p in document.paragraphs)
     assert f"在库金融人才{total}人" in text and "数据缺失" not in text
+    # The mechanisms built after the leader view speak through the same summary.
+    assert "全年安排人才专项资金260万元，118名人才享受津贴，发放评选奖励6万元" in text
+    assert "设立人才工作联络员72名" in text
+    projects = re.search(r"实施人才工程(\d+)项，分解任务(\d+)项", text)
+    assert projects and (int(projects.group(1)), int(projects.group(2))) == (
+        TalentProject.objects.count(),
+        ProjectTask.objects.count(),
+    )
+    assert re.search(r"联盟成员单位\d+家，开展联合活动\d+次", text)
     assert document.sections[0].page_width.mm == pytest.approx(210, abs=0.5)
