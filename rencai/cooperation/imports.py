@@ -10,10 +10,9 @@ from rencai.cooperation.models import (
     Secondment,
     SecondmentState,
 )
-from rencai.core.chinese import ChineseValueError, validate_id_number
 from rencai.core.imports import cells
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowRejected
-from rencai.talents.models import Talent
+from rencai.talents.imports import talent_by_id_number
 
 
 class ActivitySchema(ImportSchema):
@@ -80,7 +79,7 @@ class SecondmentSchema(ImportSchema):
 
     def normaliser(self, column: Column, context: ImportContext) -> cells.Normaliser:
         if column.field == "talent":
-            return _talent_by_id_number()
+            return talent_by_id_number()
         return super().normaliser(column, context)
 
     def find_existing(self, keys, context: ImportContext):
@@ -138,18 +137,3 @@ class AgreementSchema(ImportSchema):
         starts, ends = values.get("starts_on"), values.get("ends_on")
         if starts and ends and ends < starts:
             raise RowRejected([("ends_on", "invalid", "截止日期不能早于起始日期。")])
-
-
-def _talent_by_id_number() -> cells.Normaliser:
-    def normalise(raw: object) -> int:
-        text = cells.clean_text(raw)
-        try:
-            number = validate_id_number(text)
-        except ChineseValueError as exc:
-            raise cells.CellError(exc.code, str(exc)) from exc
-        talent = Talent.objects.by_id_number(number).first()
-        if talent is None:
-            raise cells.CellError("invalid", "人才信息库中没有该身份证号码的人员。")
-        return talent.pk
-
-    return normalise

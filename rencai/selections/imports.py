@@ -3,28 +3,12 @@ the one pipeline: one row per winner (by ID number) or unit award, with 文号 a
 
 from typing import Any
 
-from rencai.core.chinese import ChineseValueError, validate_id_number
 from rencai.core.imports import cells
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, Key, RowRejected
 from rencai.orgs.models import Organization
 from rencai.selections import services
 from rencai.selections.models import Campaign, CampaignKind, HistoricResult
-from rencai.talents.models import Talent
-
-
-def talent_by_id_number() -> cells.Normaliser:
-    def normalise(raw: object) -> int:
-        text = cells.clean_text(raw)
-        try:
-            number = validate_id_number(text)
-        except ChineseValueError as exc:
-            raise cells.CellError(exc.code, str(exc)) from exc
-        talent = Talent.objects.by_id_number(number).first()
-        if talent is None:
-            raise cells.CellError("invalid", "人才信息库中没有该身份证号码的人员。")
-        return talent.pk
-
-    return normalise
+from rencai.talents.imports import talent_by_id_number
 
 
 class HistoricResultSchema(ImportSchema):

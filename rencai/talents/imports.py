@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from rencai.core.chinese import ChineseValueError, validate_id_number
 from rencai.core.imports import cells
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowRejected, rows_imported
 from rencai.core.objects.writes import create_many
@@ -167,3 +168,21 @@ class TalentSchema(ImportSchema):
         ]
         create_many(CareerEntry, entries)
         rows_imported.send(sender=Talent, instances=instances)
+
+
+def talent_by_id_number() -> cells.Normaliser:
+    """A cell holding an ID number, read as the registered talent it names (any
+    import that records something about a talent already in the registry)."""
+
+    def normalise(raw: object) -> int:
+        text = cells.clean_text(raw)
+        try:
+            number = validate_id_number(text)
+        except ChineseValueError as exc:
+            raise cells.CellError(exc.code, str(exc)) from exc
+        talent = Talent.objects.by_id_number(number).first()
+        if talent is None:
+            raise cells.CellError("invalid", "人才信息库中没有该身份证号码的人员。")
+        return talent.pk
+
+    return normalise

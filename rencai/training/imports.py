@@ -1,10 +1,9 @@
 """Spreadsheets training takes: the institutions' own training reports and attendance
 sheets of the office's sessions."""
 
-from rencai.core.chinese import ChineseValueError, validate_id_number
 from rencai.core.imports import cells
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowRejected
-from rencai.talents.models import Talent
+from rencai.talents.imports import talent_by_id_number
 from rencai.training.models import Attendance, CheckMethod, EnrolmentState, OwnTraining, Session, credited_hours
 
 
@@ -76,18 +75,3 @@ class AttendanceSchema(ImportSchema):
         values["method"] = CheckMethod.IMPORT
         values["checked_at"] = session.starts_at
         values["hours"] = credited_hours(session.mode, session.hours)
-
-
-def talent_by_id_number() -> cells.Normaliser:
-    def normalise(raw: object) -> int:
-        text = cells.clean_text(raw)
-        try:
-            number = validate_id_number(text)
-        except ChineseValueError as exc:
-            raise cells.CellError(exc.code, str(exc)) from exc
-        talent = Talent.objects.by_id_number(number).first()
-        if talent is None:
-            raise cells.CellError("invalid", "人才信息库中没有该身份证号码的人员。")
-        return talent.pk
-
-    return normalise
