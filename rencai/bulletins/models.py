@@ -287,9 +287,11 @@ class Periodical(ScopedModel):
     points_urgent = models.DecimalField(
         _("紧急信息得分"), default=Decimal("30.00"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    report_to = models.CharField(_("报"), max_length=300, blank=True, help_text=_("报送的上级领导、机关。"))
-    send_to = models.CharField(_("送"), max_length=300, blank=True)
-    distribute_to = models.CharField(_("发"), max_length=300, blank=True)
+    report_to = models.CharField(
+        _("报（上级领导、机关）"), max_length=300, blank=True, help_text=_("报送的上级领导、机关。")
+    )
+    send_to = models.CharField(_("送（有关部门）"), max_length=300, blank=True)
+    distribute_to = models.CharField(_("发（印发范围）"), max_length=300, blank=True)
     is_active = models.BooleanField(_("在用"), default=True)
 
     shared = True
@@ -321,9 +323,11 @@ class PeriodicalIssue(ScopedModel):
     serial = models.PositiveIntegerField(_("总期号"), validators=[MinValueValidator(1)])
     issued_on = models.DateField(_("印发日期"))
     editor = models.CharField(_("责任编辑"), max_length=50, blank=True)
-    report_to = models.CharField(_("报"), max_length=300, blank=True, help_text=_("留空则用刊物的默认发送范围。"))
-    send_to = models.CharField(_("送"), max_length=300, blank=True)
-    distribute_to = models.CharField(_("发"), max_length=300, blank=True)
+    report_to = models.CharField(
+        _("报（上级领导、机关）"), max_length=300, blank=True, help_text=_("留空则用刊物的默认发送范围。")
+    )
+    send_to = models.CharField(_("送（有关部门）"), max_length=300, blank=True)
+    distribute_to = models.CharField(_("发（印发范围）"), max_length=300, blank=True)
     copies = models.PositiveIntegerField(_("印数（份）"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=20, choices=IssueState.choices, default=IssueState.DRAFT)
     published_at = models.DateTimeField(_("印发时间"), null=True, blank=True, editable=False)

@@ -106,8 +106,8 @@ class TaskObjects(ObjectConfig):
     slug = "project-tasks"
     nav_section = "projects"
     list_columns = [
-        "project",
         "title",
+        "project",
         "organization",
         "owner",
         "due_on",

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from rencai.core import audit
 from rencai.core.figures import list_count
+from rencai.core.forms import bootstrapify
 from rencai.core.models import AuditAction
 from rencai.core.objects import registered
 from rencai.core.objects.pages import RoleRequiredMixin
@@ -46,6 +47,7 @@ class BoardView(RoleRequiredMixin, TemplateView):
         if not filterset.is_valid():
             query = {}
             filterset = config.filterset_class({}, queryset=config.visible(user), request=self.request)
+        bootstrapify(filterset.form)
         tasks = filterset.qs
         today = timezone.localdate()
         colours = []

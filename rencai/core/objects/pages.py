@@ -16,6 +16,8 @@ from django.db.models.query import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -223,6 +225,13 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
             return _("是") if value else _("否")
         if model_field.choices:
             return dict(model_field.flatchoices).get(value, value)
+        if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+            # Recorded as ISO 8601 text; shown in local time like the rest of the page.
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:
+                parsed = None
+            return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed and parsed.tzinfo else value
         if not model_field.is_relation:
             return value
         related_model = cast(type[models.Model], model_field.related_model)
