@@ -9,6 +9,8 @@ from rencai.core.uploads import sniff_video
 from rencai.training.models import Video
 
 SAMPLE_WEBM = Path(__file__).resolve().parents[2] / "training" / "media" / "lecture-sample.webm"
+#: A 3-second MP4 recorded by Chromium (its length is read from the file since issue 24).
+RECORDED_MP4 = Path(__file__).resolve().parents[2] / "training" / "tests" / "data" / "clip-3s.mp4"
 
 
 def _box(kind: bytes, body: bytes) -> bytes:
@@ -49,7 +51,7 @@ def test_the_video_form_refuses_a_disguised_file(users, client_for, tmp_path, se
     response = client_for("office").post("/o/videos/new/", {**data, "file": fake})
     assert response.status_code == 400 and "不是视频" in response.content.decode()
     assert not Video.objects.filter(title="伪装视频").exists()
-    real = SimpleUploadedFile("讲座.mp4", _mp4(), content_type="video/mp4")
-    response = client_for("office").post("/o/videos/new/", {**data, "file": real})
+    real = SimpleUploadedFile("讲座.mp4", RECORDED_MP4.read_bytes(), content_type="video/mp4")
+    response = client_for("office").post("/o/videos/new/", {**data, "duration_seconds": 3, "file": real})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Video.objects.get(title="伪装视频").content_type == "video/mp4"
