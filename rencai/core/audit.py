@@ -93,7 +93,25 @@ def _switch_if_needed(last_seq: int, last_hash: str, actor: Actor) -> tuple[int,
     wanted = crypto.current_suite().chain_hash
     if wanted == in_force:
         return last_seq, last_hash, in_force
-    suite = crypto.current_suite()
+    entry = _append(
+        last_seq,
+        last_hash,
+        wanted,
+        actor,
+        action=AuditAction.KEYS,
+        object_type=CHAIN_OBJECT_TYPE,
+        object_id="",
+        object_repr=f"审计链自第 {last_seq + 1} 条起使用 {crypto.CHAIN_HASHES[wanted]}",
+        changes={"chain_hash": wanted, "previous": in_force, "suite": crypto.current_suite().name},
+    )
+    return entry.seq, entry.hash, wanted
+
+
+def _append(
+    last_seq: int, last_hash: str, algorithm: str, actor: Actor, *, changes: dict[str, Any], **fields: Any
+) -> AuditEntry:
+    """Under the chain lock: write the entry after (``last_seq``, ``last_hash``), by
+    ``actor``, hashed with ``algorithm``."""
     entry = AuditEntry(
         seq=last_seq + 1,
         created_at=timezone.now(),
@@ -102,16 +120,13 @@ def _switch_if_needed(last_seq: int, last_hash: str, actor: Actor) -> tuple[int,
         organization_id=actor.organization_id,
         ip=actor.ip,
         user_agent=actor.user_agent,
-        action=AuditAction.KEYS,
-        object_type=CHAIN_OBJECT_TYPE,
-        object_id="",
-        object_repr=f"审计链自第 {last_seq + 1} 条起使用 {crypto.CHAIN_HASHES[wanted]}",
-        changes=canonical_changes({"chain_hash": wanted, "previous": in_force, "suite": suite.name}),
+        changes=canonical_changes(changes),
         prev_hash=last_hash,
+        **fields,
     )
-    entry.hash = compute_hash(entry.prev_hash, entry, wanted)
+    entry.hash = compute_hash(entry.prev_hash, entry, algorithm)
     entry.save(force_insert=True)
-    return entry.seq, entry.hash, wanted
+    return entry
 
 
 def ensure_chain_algorithm(actor: Actor | None = None) -> str:
@@ -154,23 +169,17 @@ def record(
     with transaction.atomic():
         last_seq, last_hash = _lock_chain_tail()
         last_seq, last_hash, algorithm = _switch_if_needed(last_seq, last_hash, actor)
-        entry = AuditEntry(
-            seq=last_seq + 1,
-            created_at=timezone.now(),
-            user_id=actor.user_id,
-            username=actor.username,
-            organization_id=actor.organization_id,
-            ip=actor.ip,
-            user_agent=actor.user_agent,
+        entry = _append(
+            last_seq,
+            last_hash,
+            algorithm,
+            actor,
             action=action,
             object_type=object_type,
             object_id=object_id,
             object_repr=object_repr[:300],
-            changes=canonical_changes(changes or {}),
-            prev_hash=last_hash,
+            changes=changes or {},
         )
-        entry.hash = compute_hash(entry.prev_hash, entry, algorithm)
-        entry.save(force_insert=True)
         _maybe_checkpoint(last_seq, entry.seq)
     return entry
 
