@@ -244,19 +244,7 @@ class ActivityObjects(ObjectConfig):
         "participant_total",
         "summary",
     ]
-    detail_fields = [
-        "alliance",
-        "kind",
-        "title",
-        "organiser",
-        "co_organisers",
-        "held_on",
-        "place",
-        "participants",
-        "other_participants",
-        "summary",
-        "campaign",
-    ]
+    detail_fields = list(JointActivityForm.Meta.fields)
     form_class = JointActivityForm
     filterset_class = ActivityFilter
     search_fields = ["title", "place", "organiser__organization__name"]

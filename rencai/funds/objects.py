@@ -216,7 +216,7 @@ class PaymentObjects(ObjectConfig):
     slug = "payments"
     nav_section = "funds"
     list_columns = ["line", "kind", "summary", "talent", "organization", "amount", "state", "voucher_number", "paid_on"]
-    detail_fields = [
+    form_fields = [
         "line",
         "kind",
         "summary",
@@ -227,6 +227,9 @@ class PaymentObjects(ObjectConfig):
         "application",
         "visit",
         "scheme",
+    ]
+    detail_fields = [
+        *form_fields,
         "batch",
         "period_start",
         "state",
@@ -241,18 +244,6 @@ class PaymentObjects(ObjectConfig):
         "approved_at",
         "paid_at",
         "reversed_at",
-    ]
-    form_fields = [
-        "line",
-        "kind",
-        "summary",
-        "talent",
-        "organization",
-        "amount",
-        "training_class",
-        "application",
-        "visit",
-        "scheme",
     ]
     api_read_only_fields = ["state", "voucher_number", "paid_on", "batch", "period_start"]
     api_fields = ["id", *form_fields, *api_read_only_fields]

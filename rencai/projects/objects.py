@@ -117,16 +117,7 @@ class TaskObjects(ObjectConfig):
         "leader_attention",
     ]
     detail_fields = [
-        "project",
-        "title",
-        "description",
-        "deliverables",
-        "organization",
-        "department",
-        "cooperating",
-        "owner",
-        "starts_on",
-        "due_on",
+        *TaskForm.Meta.fields,
         "sign_deadline",
         "state",
         "progress",
