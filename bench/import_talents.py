@@ -8,6 +8,10 @@ Generates a bank's talent roster (an xlsx of N rows, 15 columns, under a title a
 * rencai: ``manage.py import_rows talents FILE --org CODE --commit --json``, the full
   pipeline (read, normalise, validate, commit), minus the start-up time of
   ``manage.py check``;
+* table: the rows the pipeline wrote, read back and copied into the talents table again as
+  they are (one ``COPY``, SQLite ``executemany``, and the commit with its deferred
+  foreign-key checks): what the schema itself costs (its indexes, constraints and foreign
+  keys), the most any import into it can do however little Python it runs;
 * peer: django-import-export's ``ModelResource`` importing the same file into
   ``bench.peer.PeerTalent`` (15 typed columns), with default settings and with
   ``use_bulk = True``, including tablib's loading of the xlsx.
@@ -266,13 +270,20 @@ def child_env(database_url: str, settings: str) -> dict[str, str]:
     }
 
 
+#: The settings of the set-up children and of ``migrate``: the peer's (with
+#: django-import-export) for a full run, the project's for ``--smoke`` (CI has no peer).
+SETUP_SETTINGS = {"value": PEER_SETTINGS}
+
+
 def run_self(part: str, database_url: str, *extra: str) -> Child:
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", part, "--database-url", database_url, *extra]
-    return run_child(argv, child_env(database_url, PEER_SETTINGS))
+    return run_child(argv, child_env(database_url, SETUP_SETTINGS["value"]))
 
 
-def manage(database_url: str, *args: str, settings: str = PROJECT_SETTINGS) -> Child:
-    return run_child([sys.executable, str(ROOT / "manage.py"), *args], child_env(database_url, settings))
+def manage(database_url: str, *args: str, settings: str = PROJECT_SETTINGS, env: dict | None = None) -> Child:
+    return run_child(
+        [sys.executable, str(ROOT / "manage.py"), *args], {**child_env(database_url, settings), **(env or {})}
+    )
 
 
 def _report(payload: dict) -> None:
@@ -363,16 +374,60 @@ def child_reset_talents() -> None:
     django.setup()
     from django.db import connection
 
+    with connection.cursor() as cursor:
+        tables = _empty_talent_tables(cursor)
+    _report({"emptied": tables})
+
+
+def _empty_talent_tables(cursor) -> list[str]:
+    """Empty the talents table and every table that points at it; their names."""
+    from django.db import connection
+
     from rencai.talents.models import Talent
 
     tables = _dependent_tables(Talent)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"TRUNCATE {connection.ops.quote_name(Talent._meta.db_table)} CASCADE")
+    else:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+    return tables
+
+
+def child_table_floor() -> None:
+    """Read the talents the pipeline wrote, empty the talents tables, and time writing the
+    same rows back into the talents table in one transaction (``COPY`` on PostgreSQL)."""
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    from rencai.talents.models import Talent
+
+    table = connection.ops.quote_name(Talent._meta.db_table)
+    columns = [field.column for field in Talent._meta.concrete_fields]
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {connection.ops.quote_name(Talent._meta.db_table)} CASCADE")
+            raw = connection.connection  # psycopg: the COPY protocol both ways
+            with raw.cursor() as pg, pg.copy(f"COPY (SELECT {names} FROM {table}) TO STDOUT") as copy:  # noqa: S608
+                dump = b"".join(bytes(block) for block in copy)
+            rows = dump.count(b"\n")
+            _empty_talent_tables(cursor)
+            started = time.perf_counter()
+            with transaction.atomic(), raw.cursor() as pg, pg.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                copy.write(dump)
         else:
-            for table in tables:
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
-    _report({"emptied": tables})
+            cursor.execute(f"SELECT {names} FROM {table}")  # noqa: S608
+            values = cursor.fetchall()
+            rows = len(values)
+            _empty_talent_tables(cursor)
+            marks = ", ".join("%s" for _ in columns)
+            started = time.perf_counter()
+            with transaction.atomic():
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)  # noqa: S608
+        seconds = time.perf_counter() - started
+    _report({"rows": rows, "seconds": seconds})
 
 
 def _dependent_tables(model) -> list[str]:
@@ -423,7 +478,7 @@ def child_suites(rows: int) -> None:
     import django
 
     django.setup()
-    from rencai.core.personal import decrypt, encrypt, index_under
+    from rencai.core.personal import bulk_indexer, bulk_sealer, decrypt, encrypt, index_under
     from rencai.secrets import Keyring, generate_key
 
     people = [(row[5], row[13], f"user{row[0]}@example.com") for row in roster_rows(rows)]
@@ -433,7 +488,8 @@ def child_suites(rows: int) -> None:
     for number, suite in enumerate(("international", "guomi"), start=50):
         key = generate_key(number, suite)
         settings.RENCAI_KEYRING = Keyring({number: key}, number)
-        best = {"encrypt_us": float("inf"), "index_us": float("inf"), "decrypt_us": float("inf")}
+        best = dict.fromkeys(("encrypt_us", "index_us", "decrypt_us", "bulk_encrypt_us", "bulk_index_us"), float("inf"))
+        seal, index = bulk_sealer(key), bulk_indexer(key)
         for _pass in range(4):  # the best of four passes (the first warms the caches): the machine is shared
             started = time.perf_counter()
             sealed = [(encrypt(i, key), encrypt(m, key), encrypt(e, key)) for i, m, e in people]
@@ -446,13 +502,26 @@ def child_suites(rows: int) -> None:
                 for value in values:
                     decrypt(value)
             opened_at = time.perf_counter()
+            # What the import uses: one cipher object per key, nonces in bulk, hmac.digest.
+            for i, m, e in people:
+                seal(i), seal(m), seal(e)
+            bulk_sealed_at = time.perf_counter()
+            for i, m, _e in people:
+                index(i), index(m)
+            bulk_indexed_at = time.perf_counter()
             for name, seconds in (
                 ("encrypt_us", sealed_at - started),
                 ("index_us", indexed_at - sealed_at),
                 ("decrypt_us", opened_at - indexed_at),
+                ("bulk_encrypt_us", bulk_sealed_at - opened_at),
+                ("bulk_index_us", bulk_indexed_at - bulk_sealed_at),
             ):
                 best[name] = min(best[name], seconds / rows * 1e6)
-        result[suite] = {**best, "write_us": best["encrypt_us"] + best["index_us"]}
+        result[suite] = {
+            **best,
+            "write_us": best["encrypt_us"] + best["index_us"],
+            "bulk_write_us": best["bulk_encrypt_us"] + best["bulk_index_us"],
+        }
     _report({"rows": rows, "suites": result})
 
 
@@ -464,12 +533,17 @@ def measure_suites(rows: int) -> dict:
         return {}
     found = child.last_json()["suites"]
     print(f"\nCost of each algorithm suite per talent row ({rows:,} rows; 3 fields sealed, 2 blind indexes)")
-    print(f"  {'suite':<14} {'encrypt µs':>11} {'index µs':>9} {'write µs':>9} {'decrypt µs':>11}")
+    print(
+        f"  {'suite':<14} {'encrypt µs':>11} {'index µs':>9} {'write µs':>9} {'decrypt µs':>11}"
+        f"   {'bulk encrypt':>12} {'bulk index':>10} {'bulk write':>10}"
+    )
     for suite, cost in found.items():
         print(
             f"  {suite:<14} {cost['encrypt_us']:>11.1f} {cost['index_us']:>9.1f} {cost['write_us']:>9.1f} "
-            f"{cost['decrypt_us']:>11.1f}"
+            f"{cost['decrypt_us']:>11.1f}   {cost['bulk_encrypt_us']:>12.1f} {cost['bulk_index_us']:>10.1f} "
+            f"{cost['bulk_write_us']:>10.1f}"
         )
+    print("  (bulk: as the import writes — one cipher object per key, nonces drawn in bulk, hmac.digest)")
     return {suite: round(cost["write_us"], 1) for suite, cost in found.items()}
 
 
@@ -482,6 +556,8 @@ def run_as_child(args: argparse.Namespace) -> None:
         child_setup()
     elif args.child == "reset-talents":
         child_reset_talents()
+    elif args.child == "table-floor":
+        child_table_floor()
     elif args.child in {"peer", "peer-bulk"}:
         child_peer(args.file, bulk=args.child == "peer-bulk")
 
@@ -510,7 +586,7 @@ def ensure_postgres_database(database_url: str) -> None:
 
 def prepare_database(database_url: str) -> str:
     """Migrate (the project and the peer app) and load the reference data; the org's credit code."""
-    migrated = manage(database_url, "migrate", "--noinput", settings=PEER_SETTINGS)
+    migrated = manage(database_url, "migrate", "--noinput", settings=SETUP_SETTINGS["value"])
     if migrated.code:
         raise SystemExit(f"migrate failed, {migrated.failure()}")
     setup = run_self("setup", database_url)
@@ -546,6 +622,14 @@ def measure_floor(path: Path, database_url: str) -> Part:
     return Part("floor", found["rows"], found["seconds"], child.rss_mb)
 
 
+def measure_table_floor(database_url: str) -> Part:
+    child = run_self("table-floor", database_url)
+    if child.code:
+        return Part("table", note=f"failed, {child.failure()}")
+    found = child.last_json()
+    return Part("table", found["rows"], found["seconds"], child.rss_mb)
+
+
 def measure_peer(path: Path, database_url: str, bulk: bool) -> Part:
     name = "peer bulk" if bulk else "peer"
     child = run_self("peer-bulk" if bulk else "peer", database_url, "--file", str(path))
@@ -569,19 +653,30 @@ def startup_seconds(database_url: str) -> float:
     return statistics.median(times)
 
 
-def measure_rencai(path: Path, database_url: str, credit_code: str, rows: int, suite: str = "") -> Part:
+def measure_rencai(
+    path: Path,
+    database_url: str,
+    credit_code: str,
+    rows: int,
+    suite: str = "",
+    env: dict | None = None,
+    name: str = "",
+    measure_startup: bool = True,
+) -> Part:
     command = ROOT / "rencai" / "core" / "management" / "commands" / "import_rows.py"
     if not command.exists():
         return Part("rencai", note=f"not measured: {command.relative_to(ROOT)} does not exist yet")
     reset = run_self("reset-talents", database_url)
     if reset.code:
         return Part("rencai", note=f"emptying the talents tables failed, {reset.failure()}")
-    name = f"rencai {suite}" if suite and suite != "international" else "rencai"
+    name = name or (f"rencai {suite}" if suite and suite != "international" else "rencai")
     if suite:
         os.environ["RENCAI_CRYPTO"] = suite
     try:
-        baseline = startup_seconds(database_url)
-        child = manage(database_url, "import_rows", "talents", str(path), "--org", credit_code, "--commit", "--json")
+        baseline = startup_seconds(database_url) if measure_startup else 0.0
+        child = manage(
+            database_url, "import_rows", "talents", str(path), "--org", credit_code, "--commit", "--json", env=env
+        )
     finally:
         os.environ.pop("RENCAI_CRYPTO", None)
     try:
@@ -596,6 +691,9 @@ def measure_rencai(path: Path, database_url: str, credit_code: str, rows: int, s
         part.note = f"exit {child.code}; created {found.get('created')} of {rows}; {error_count} errors, first: {first}"
         part.note += f" {found.get('error', '')}"
     part.extra["summary"] = {k: v for k, v in found.items() if k != "errors"}
+    if not measure_startup:  # the pipeline's own time (the summary's stages), not the command's
+        part.seconds = sum(v for k, v in (found.get("timings") or {}).items() if ":" not in k) or None
+        part.extra.pop("raw")
     return part
 
 
@@ -609,6 +707,8 @@ def measure_database(
     for suite in suites or [""]:
         parts.append(measure_rencai(roster, database_url, credit_code, rows, suite))
         print(f"   {parts[-1].name} done ({_seconds(parts[-1])})", flush=True)
+    parts.append(measure_table_floor(database_url))
+    print(f"   table (the written rows copied back) done ({_seconds(parts[-1])})", flush=True)
     parts.append(measure_peer(peer_roster, database_url, bulk=False))
     print(f"   peer (default) done ({_seconds(parts[-1])})", flush=True)
     parts.append(measure_peer(peer_roster, database_url, bulk=True))
@@ -642,20 +742,50 @@ def print_table(label: str, parts: list[Part]) -> None:
     for part in parts:
         if "raw" in part.extra:
             print(
-                f"  rencai: {part.extra['raw']:.2f} s for the whole command minus {part.extra['base']:.2f} s of "
+                f"  {part.name}: {part.extra['raw']:.2f} s for the whole command minus {part.extra['base']:.2f} s of "
                 "start-up (`manage.py check`, median of 3); rows/s uses the adjusted time"
             )
         if "summary" in part.extra:
-            print(f"  rencai summary: {json.dumps(part.extra['summary'], ensure_ascii=False)}")
+            summary = {k: v for k, v in part.extra["summary"].items() if k not in ("columns", "timings")}
+            print(f"  {part.name} summary: {json.dumps(summary, ensure_ascii=False)}")
+            print_stages(part)
         if part.note:
             print(f"  {part.name}: {part.note}")
 
 
+STAGES = {
+    "read": "read the sheet",
+    "normalise": "normalise and validate",
+    "lookup": "look up existing keys",
+    "write": "write (all)",
+    "write:tuples": "  tuples, encryption, blind indexes",
+    "write:insert": "  COPY / insert + batch audit entry",
+    "write:after": "  career entries (+ their audit) and signals",
+    "copy": "last batches' COPY (second thread, PostgreSQL)",
+}
+
+
+def print_stages(part: Part) -> None:
+    """Each stage's share of the import's own time (``timings`` of the summary)."""
+    timings = part.extra.get("summary", {}).get("timings") or {}
+    total = sum(v for k, v in timings.items() if ":" not in k)
+    if not total:
+        return
+    print(f"  {part.name}: stages ({total:.2f} s inside the pipeline)")
+    for stage, label in STAGES.items():
+        if stage in timings:
+            seconds = timings[stage]
+            per_row = seconds / part.rows * 1e6 if part.rows else 0
+            print(f"    {label:<44} {seconds:>7.2f} s {seconds / total:>6.1%} {per_row:>7.1f} µs/row")
+
+
 def figures(parts: list[Part]) -> dict:
     by_name = {part.name: part for part in parts}
-    floor, rencai, peer, bulk = (by_name[n].rps for n in ("floor", "rencai", "peer", "peer bulk"))
+    floor, table, rencai, peer, bulk = (by_name[n].rps for n in ("floor", "table", "rencai", "peer", "peer bulk"))
     return {
         "floor_rps": _round(floor, 0),
+        "table_rps": _round(table, 0),
+        "table_vs_floor": _ratio(table, floor),
         "rencai_rps": _round(rencai, 0),
         "peer_rps": _round(peer, 0),
         "peer_bulk_rps": _round(bulk, 0),
@@ -694,6 +824,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--suites-only", action="store_true", help="only the per-row cost of each suite")
     parser.add_argument("--suite-rows", type=int, default=2000, help="rows for the per-suite cost (default 2000)")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI check: a few thousand rows on SQLite, the pipeline loaded and streamed; exit 1 if it breaks",
+    )
+    parser.add_argument(
+        "--memory-rows", type=int, default=0, help="also import an N-row roster (e.g. 200000) and check peak RSS"
+    )
+    parser.add_argument("--memory-only", action="store_true", help="only the --memory-rows run")
+    parser.add_argument("--rss-limit-mb", type=float, default=300.0, help="peak RSS limit of the memory run")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -722,6 +862,10 @@ def main(argv: list[str] | None = None) -> None:
         run_as_child(args)
         return
     print(f"load average before: {_load()}", flush=True)
+    if args.smoke:
+        raise SystemExit(smoke(args))
+    if args.memory_only:
+        raise SystemExit(memory_run(args))
     if args.suites_only:
         _report({"suite_write_us_per_row": measure_suites(args.suite_rows)})
         return
@@ -751,7 +895,72 @@ def main(argv: list[str] | None = None) -> None:
     summary["suite_write_us_per_row"] = measure_suites(args.suite_rows)
     print(f"\nload average after: {_load()} ({os.cpu_count()} CPUs); timings depend on what else runs")
     _cleanup(workdir, args.keep_file)
+    if args.memory_rows:
+        memory_run(args)
     _report(summary)
+
+
+def memory_run(args: argparse.Namespace) -> int:
+    """Import an ``--memory-rows`` roster (PostgreSQL unless ``--only sqlite``) and compare
+    the command's peak RSS with ``--rss-limit-mb``; 1 when over."""
+    # A sheet of ``--memory-rows`` rows in all (the platform's limit counts the sheet's
+    # rows): the data rows are that less the title rows and the header.
+    rows = (args.memory_rows or 200_000) - TITLE_ROWS - 1
+    workdir = Path(tempfile.mkdtemp(prefix="rencai_bench_memory_"))
+    roster, _ = generate(workdir, rows, None)
+    if args.only == "sqlite":
+        label, url = "SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}"
+    else:
+        label, url = "PostgreSQL", args.database_url
+        ensure_postgres_database(url)
+    print(f"\n== memory run: {rows:,} rows on {label}, load average {_load()}", flush=True)
+    credit_code = prepare_database(url)
+    part = measure_rencai(roster, url, credit_code, rows, name="rencai")
+    print_table(f"{label}, {rows:,} rows (memory run)", [part])
+    ok = not part.note and part.rss_mb is not None and part.rss_mb < args.rss_limit_mb
+    verdict = "PASS" if ok else "FAIL"
+    print(f"RESULT memory: {rows:,} rows, peak RSS {part.rss_mb or 0:.0f} MB (limit {args.rss_limit_mb:.0f}) {verdict}")
+    print(f"load average after: {_load()}")
+    _cleanup(workdir, args.keep_file)
+    _report({"memory_rows": rows, "memory_rps": _round(part.rps, 0), "memory_peak_rss_mb": _round(part.rss_mb, 0)})
+    return 0 if ok else 1
+
+
+def smoke(args: argparse.Namespace) -> int:
+    """A few thousand rows on SQLite, with the project's own settings (no peer): the floor,
+    the pipeline with calamine and with the streaming reader, then ``verify_audit``.
+    Returns 1 when any part fails or writes other than every row."""
+    rows = args.rows if args.rows != 100_000 else 2000
+    SETUP_SETTINGS["value"] = PROJECT_SETTINGS
+    workdir = Path(tempfile.mkdtemp(prefix="rencai_bench_smoke_"))
+    started = time.perf_counter()
+    roster, _ = generate(workdir, rows, None)
+    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    credit_code = prepare_database(url)
+    parts = [measure_floor(roster, url)]
+    parts.append(measure_rencai(roster, url, credit_code, rows, name="rencai", measure_startup=False))
+    streamed = {"RENCAI_IMPORT_STREAM_BYTES": "0"}
+    parts.append(
+        measure_rencai(roster, url, credit_code, rows, env=streamed, name="rencai stream", measure_startup=False)
+    )
+    print("  (rencai: seconds inside the pipeline, from its stage timings; start-up not measured)")
+    verified = manage(url, "verify_audit")
+    print_table(f"SQLite smoke, {rows:,} rows", parts)
+    failures = [f"{p.name}: {p.note}" for p in parts if p.note or not p.rps]
+    if verified.code:
+        failures.append(f"verify_audit: {verified.failure()}")
+    print(f"verify_audit: {(verified.stdout or verified.stderr).strip().splitlines()[-1:]}")
+    print(f"load average after: {_load()}; smoke run took {time.perf_counter() - started:.0f} s")
+    _cleanup(workdir, args.keep_file)
+    for failure in failures:
+        print(f"FAILED {failure}")
+    _report(
+        {
+            "smoke": "fail" if failures else "pass",
+            **{f"{p.name.replace(' ', '_')}_rps": _round(p.rps, 0) for p in parts},
+        }
+    )
+    return 1 if failures else 0
 
 
 def _load() -> str:
@@ -759,8 +968,8 @@ def _load() -> str:
 
 
 def figures_empty() -> dict:
-    names = ("floor_rps", "rencai_rps", "peer_rps", "peer_bulk_rps", "rencai_vs_floor", "rencai_vs_peer")
-    return dict.fromkeys((*names, "rencai_vs_peer_bulk", "peak_rss_mb"))
+    names = ("floor_rps", "table_rps", "table_vs_floor", "rencai_rps", "peer_rps", "peer_bulk_rps", "rencai_vs_floor")
+    return dict.fromkeys((*names, "rencai_vs_peer", "rencai_vs_peer_bulk", "peak_rss_mb"))
 
 
 def _cleanup(workdir: Path, keep: bool) -> None:

@@ -116,7 +116,10 @@ def main() -> None:
     parser.add_argument(
         "--reset-colours", action="store_true", help="clear the bench tasks' colours, history and notices first"
     )
+    parser.add_argument("--smoke", action="store_true", help="300 tasks, one run: that it runs, in seconds (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.tasks, args.runs = min(args.tasks, 300), 1
     office, leader, liaison, project = populate(args.tasks)
     if args.reset_colours:
         bench_tasks = ProjectTask.objects.filter(title__startswith="基准任务")

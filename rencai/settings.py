@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rencai.funds",
     "rencai.cooperation",
     "rencai.projects",
+    "rencai.assessment",
     "rencai.dashboards",
 ]
 
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "rencai.accounts.middleware.RequireSecondFactorMiddleware",
     "rencai.accounts.middleware.AddressLockoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rencai.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -115,6 +117,21 @@ if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 30}
     )
+# An optional read replica: the leader view, documents, exports and the figures'
+# aggregates read from it, everything else uses the primary (rencai.core.routing). In
+# tests it mirrors the primary (Django's TEST MIRROR: no database of its own).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    if DATABASES["replica"].get("ENGINE") == "django.db.backends.sqlite3":
+        DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+DATABASE_ROUTERS = ["rencai.core.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -244,18 +261,48 @@ RENCAI_NAV_SECTIONS = {
     "funds": _("专项资金"),
     "cooperation": _("党建联盟与交流合作"),
     "projects": _("人才工程"),
-    "dashboards": _("领导驾驶舱"),
+    "assessment": _("目标考核"),
+    "sites": _("示范点"),
+    "dashboards": _("工作目标与文稿"),
     "orgs": _("机构"),
     "accounts": _("用户与权限"),
+    "setup": _("基础设置"),
+    "audit": _("安全审计"),
+    "help": _("帮助"),
 }
 
-RENCAI_NAV_PLANNED = [
-    ("assessment", _("目标考核")),
-    ("sites", _("示范点")),
-]
+RENCAI_NAV_PLANNED: list[tuple[str, str]] = []
+
+# --- Messages (站内消息) and their e-mail / SMS delivery ----------------------------------
+# Development prints e-mails on the console; production sends them through SMTP:
+#   RENCAI_EMAIL_HOST, RENCAI_EMAIL_PORT (587), RENCAI_EMAIL_USER, RENCAI_EMAIL_PASSWORD,
+#   RENCAI_EMAIL_TLS=1 (STARTTLS) or RENCAI_EMAIL_SSL=1, RENCAI_EMAIL_FROM.
+EMAIL_BACKEND = os.environ.get(
+    "RENCAI_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("RENCAI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("RENCAI_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("RENCAI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("RENCAI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("RENCAI_EMAIL_TLS", "1") == "1" and os.environ.get("RENCAI_EMAIL_SSL") != "1"
+EMAIL_USE_SSL = os.environ.get("RENCAI_EMAIL_SSL") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("RENCAI_EMAIL_FROM", "rencai@localhost")
+#: Whether messages go out by e-mail at all (to users who chose e-mail).
+RENCAI_NOTICE_EMAIL = os.environ.get("RENCAI_NOTICE_EMAIL", "1") == "1"
+#: A dotted path to a class whose ``send(mobile, text)`` sends an SMS; none is built in.
+RENCAI_SMS_BACKEND = os.environ.get("RENCAI_SMS_BACKEND", "")
+#: The platform's address as links in e-mails give it.
+RENCAI_SITE_URL = os.environ.get("RENCAI_SITE_URL", "http://127.0.0.1:8000")
 
 #: The leader view is the same for every leader: production keeps it this many seconds.
-RENCAI_LEADER_CACHE_SECONDS = int(os.environ.get("RENCAI_LEADER_CACHE_SECONDS", "60" if PRODUCTION else "0"))
+#: Figures (the leader view, a scope's grouped counts) are cached under the data version
+#: every audited write advances (rencai.core.dataversion): never stale, so on by default;
+#: RENCAI_FIGURES_CACHE=0 turns it off. Entries are dropped after RENCAI_FIGURES_CACHE_SECONDS
+#: only to bound memory. (Replaces the time-based RENCAI_LEADER_CACHE_SECONDS.)
+RENCAI_FIGURES_CACHE = os.environ.get("RENCAI_FIGURES_CACHE", "1") != "0"
+RENCAI_FIGURES_CACHE_SECONDS = int(os.environ.get("RENCAI_FIGURES_CACHE_SECONDS", "3600"))
 
 #: The office's name as it signs generated documents (发文机关署名).
 RENCAI_OFFICE_NAME = os.environ.get("RENCAI_OFFICE_NAME", "市地方金融监督管理局")
@@ -290,6 +337,11 @@ CACHES = {
 }
 RENCAI_IMPORT_MAX_BYTES = int(os.environ.get("RENCAI_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 RENCAI_IMPORT_MAX_ROWS = int(os.environ.get("RENCAI_IMPORT_MAX_ROWS", "200000"))
+# An xlsx sheet whose XML unpacks to more than this is read row by row (issue 22), not
+# loaded whole by calamine, so that memory does not grow with the rows.
+RENCAI_IMPORT_STREAM_BYTES = int(os.environ.get("RENCAI_IMPORT_STREAM_BYTES", str(24 * 1024 * 1024)))
+#: The SQLite page cache (KiB) during an import's commit (0: SQLite's default, 2 MB).
+RENCAI_IMPORT_SQLITE_CACHE_KIB = int(os.environ.get("RENCAI_IMPORT_SQLITE_CACHE_KIB", "32768"))
 #: Files up to this size are checked while the upload waits; larger ones in the background.
 RENCAI_IMPORT_INLINE_BYTES = int(os.environ.get("RENCAI_IMPORT_INLINE_BYTES", str(200 * 1024)))
 #: A running import whose progress has not moved for this long is taken for a dead worker.
@@ -298,3 +350,9 @@ RENCAI_IMPORT_STALE_SECONDS = int(os.environ.get("RENCAI_IMPORT_STALE_SECONDS", 
 #: preview left unconfirmed expires (and its file is deleted) after this many hours
 #: (``manage.py purge_import_files``, run from cron, or its task).
 RENCAI_IMPORT_RETENTION_HOURS = int(os.environ.get("RENCAI_IMPORT_RETENTION_HOURS", "24"))
+#: A list export of more rows than this is written by a background task (progress page,
+#: download when ready, a message in the message centre); smaller ones stream at once.
+RENCAI_EXPORT_BACKGROUND_ROWS = int(os.environ.get("RENCAI_EXPORT_BACKGROUND_ROWS", "50000"))
+#: A background export's file may be downloaded for this many hours after it is written;
+#: then it is deleted (``manage.py purge_export_files`` from cron, and at every new export).
+RENCAI_EXPORT_RETENTION_HOURS = int(os.environ.get("RENCAI_EXPORT_RETENTION_HOURS", "24"))

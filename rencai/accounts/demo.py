@@ -52,6 +52,10 @@ def load(stdout) -> None:
     for username, full_name, role, org_name, *_ in USERS:
         label = dict(Role.choices)[role]  # the choices of User.role
         stdout.write(f"  {username:<16} {full_name:<6} {label:<8} {org_name}")
+    # The messages are made from every app's demo data: once all of it is in.
+    from django.db import transaction
+
+    transaction.on_commit(_demo_messages)
     codes = _enrolment_codes()
     if codes:
         stdout.write("  三员首次登录须先输入一次性绑定码，再用身份验证器扫码绑定动态验证码：")
@@ -84,3 +88,30 @@ def _enrolment_codes() -> list[tuple[str, str]]:
             until = timezone.localtime(pending.expires_at).strftime("%m-%d %H:%M")
             codes.append((username, f"已签发的绑定码 {until} 前有效；遗失时运行 manage.py enrolment_code {username}"))
     return codes
+
+
+def _demo_messages() -> None:
+    """A welcome and the to-dos of every demo user in their message centre (keyed, so a
+    second seed_demo adds none)."""
+    from urllib.parse import urlsplit
+
+    from django.urls import reverse
+
+    from rencai.accounts.models import MessageKind
+    from rencai.accounts.notices import kind_of_todo, notify
+    from rencai.core.todos import todos_for
+
+    for username, *_rest in USERS:
+        user = User.objects.get(username=username)
+        notify(
+            [user],
+            "欢迎使用消息中心：待办、审批结果、退回、督办和到期提醒都会发到这里",
+            kind=MessageKind.NOTICE,
+            url=reverse("accounts:notice-settings"),
+            body="可在“提醒设置”中选择同时接收电子邮件提醒。",
+            key="demo:welcome",
+        )
+        for todo in todos_for(user):
+            if todo.count:
+                key = f"demo:todo:{urlsplit(todo.url).path}:{todo.title}"[:200]
+                notify([user], todo.title, kind=kind_of_todo(todo.title), url=todo.url, key=key)

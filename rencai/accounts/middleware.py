@@ -60,3 +60,33 @@ class AddressLockoutMiddleware:
                     request, "accounts/login.html", {"form": LoginForm(request), "lockout": message}, status=429
                 )
         return self.get_response(request)
+
+
+#: What a user with a one-time password reaches before choosing their own.
+_PASSWORD_PATHS = ("/accounts/password/", "/accounts/logout/", "/accounts/login/", "/accounts/otp/")
+
+
+class ForcePasswordChangeMiddleware:
+    """After the system administrator reset a password to a one-time one, every page leads
+    to the password change page until the user has chosen their own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and request.path not in _PASSWORD_PATHS
+            and not request.path.startswith(_ALLOWED_PREFIXES)
+        ):
+            message = _("您的密码已由系统管理员重置，请先设置新密码。")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=403)
+            from django.contrib import messages
+
+            messages.warning(request, message)
+            return redirect("accounts:password")
+        return self.get_response(request)

@@ -36,6 +36,11 @@ class User(AbstractUser, ScopedModel):
     mobile_bidx = BlindIndexField(source="mobile")
     id_number = EncryptedField(_("身份证号码"), kind="id_number", blank=True)
     id_number_bidx = BlindIndexField(source="id_number")
+    notify_by_email = models.BooleanField(_("消息同时发送电子邮件"), default=False)
+    notify_by_sms = models.BooleanField(_("消息同时发送短信"), default=False)
+    #: Set when the system administrator resets the password to a one-time one: every
+    #: page leads to the password change page until the user has chosen their own.
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False, editable=False)
 
     objects: ClassVar[RencaiUserManager] = RencaiUserManager()
     scope_path = "organization__path"
@@ -141,3 +146,63 @@ class EnrolmentCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}（{self.expires_at:%Y-%m-%d %H:%M} 前有效）"
+
+
+class MessageKind(models.TextChoices):
+    TODO = "todo", _("待办")
+    DECISION = "decision", _("审批结果")
+    RETURNED = "returned", _("退回")
+    SUPERVISION = "supervision", _("督办")
+    DEADLINE = "deadline", _("到期提醒")
+    NOTICE = "notice", _("通知")
+
+
+class MessageQuerySet(ScopedQuerySet):
+    def unread_for(self, user: object) -> "MessageQuerySet":
+        return self.filter(recipient=user, read_at__isnull=True)
+
+
+class Message(ScopedModel):
+    """One message of a user's message centre (站内消息). Only the recipient reads it."""
+
+    recipient = models.ForeignKey(User, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("类型"), max_length=20, choices=MessageKind.choices, default=MessageKind.NOTICE)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    #: Keeps one message per event (a to-do seen again by the nightly check is not repeated).
+    key = models.CharField(_("事件标识"), max_length=200, blank=True, editable=False)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True, editable=False)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True, editable=False)
+
+    objects = MessageQuerySet.as_manager()  # type: ignore[misc]
+    scope_path = "recipient__organization__path"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("消息中心")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], condition=~models.Q(key=""), name="accounts_message_one_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def talent_scope(cls, queryset, user, editing: bool = False):
+        return queryset.filter(recipient=user)
+
+    @classmethod
+    def reviewer_scope(cls, queryset, user):
+        return queryset.filter(recipient=user)
+
+    @classmethod
+    def admin_scope(cls, queryset, user, editing: bool = False):
+        return queryset.filter(recipient=user)
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

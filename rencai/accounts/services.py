@@ -262,3 +262,37 @@ def unlock(actor, *, ip: str | None = None, username: str | None = None) -> int:
         user=actor,
     )
     return count
+
+
+# --- password help -----------------------------------------------------------------------------
+
+
+def reset_password(actor, user: User) -> str:
+    """The system administrator gives ``user`` a one-time password (returned, shown once);
+    the user must choose their own at the next log-in. Audited without the password."""
+    if role_of(actor) != Role.SYSADMIN:
+        raise Refused(_("只有系统管理员可以重置密码。"))
+    if user.pk == getattr(actor, "pk", None):
+        raise Refused(_("不能重置自己的密码，请使用“修改密码”。"))
+    if not user.is_active:
+        raise Refused(_("该账号已停用，请先启用再重置密码。"))
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+    password = (
+        "".join(secrets.choice(alphabet) for _n in range(10)) + secrets.choice("#%*@") + secrets.choice("23456789")
+    )
+    from rencai.core.objects.writes import update_many
+
+    with transaction.atomic():
+        user.set_password(password)
+        update_many(User.objects.filter(pk=user.pk), password=user.password, must_change_password=True)
+        audit.record(AuditAction.PERMISSION, obj=user, changes={"password": "reset to one-time password"}, user=actor)
+    return password
+
+
+def password_chosen(user: User) -> None:
+    """The user chose their own password: the one-time password's obligation ends."""
+    from rencai.core.objects.writes import update_many
+
+    if getattr(user, "must_change_password", False):
+        update_many(User.objects.filter(pk=user.pk), must_change_password=False)
+        user.must_change_password = False

@@ -241,3 +241,101 @@ class LockoutView(RoleRequiredMixin, TemplateView):
         else:
             messages.success(request, _("已解除锁定。"))
         return redirect("accounts:lockouts")
+
+
+# --- the message centre ------------------------------------------------------------------------
+
+
+class MessageListView(LoginRequiredMixin, TemplateView):
+    """A user's own messages (站内消息), newest first, unread ones marked."""
+
+    template_name = "accounts/messages.html"
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        from rencai.accounts.models import Message
+
+        mine = Message.objects.filter(recipient=self.request.user)
+        if self.request.GET.get("unread"):
+            mine = mine.filter(read_at__isnull=True)
+        page = Paginator(mine, 30).get_page(self.request.GET.get("page"))
+        return {**super().get_context_data(**kwargs), "page": page, "unread_only": bool(self.request.GET.get("unread"))}
+
+    def post(self, request):
+        """全部标为已读."""
+        from rencai.accounts.models import Message
+        from rencai.core.objects.writes import update_many
+
+        update_many(Message.objects.unread_for(request.user), read_at=_now())
+        return redirect("accounts:messages")
+
+
+class MessageOpenView(LoginRequiredMixin, View):
+    """Open one of one's own messages: it is marked read and its link followed."""
+
+    def post(self, request, pk: int):
+        from rencai.accounts.models import Message
+        from rencai.core.objects.writes import update_many
+
+        message = get_object_or_404(Message, pk=pk, recipient=request.user)
+        update_many(Message.objects.filter(pk=message.pk, read_at__isnull=True), read_at=_now())
+        target = message.url if url_has_allowed_host_and_scheme(message.url, allowed_hosts=None) else ""
+        return redirect(target or "accounts:messages")
+
+
+class NoticeSettingsView(LoginRequiredMixin, View):
+    """A user chooses whether messages also reach them by e-mail (and SMS, if configured)."""
+
+    def get(self, request):
+        return self._page(request)
+
+    def post(self, request):
+        from django.conf import settings
+
+        from rencai.core.objects.writes import update_many
+
+        values = {"notify_by_email": request.POST.get("notify_by_email") == "on"}
+        if settings.RENCAI_SMS_BACKEND:
+            values["notify_by_sms"] = request.POST.get("notify_by_sms") == "on"
+        if values["notify_by_email"] and not request.user.email:
+            messages.error(request, _("您的账号没有登记电子邮箱，请联系系统管理员登记后再开启邮件提醒。"))
+            return self._page(request, status=400)
+        update_many(User.objects.filter(pk=request.user.pk), **values)
+        messages.success(request, _("消息提醒设置已保存。"))
+        return redirect("accounts:notice-settings")
+
+    def _page(self, request, status: int = 200):
+        from django.conf import settings
+
+        user = User.objects.get(pk=request.user.pk)
+        return render(
+            request,
+            "accounts/notice_settings.html",
+            {"account": user, "sms_available": bool(settings.RENCAI_SMS_BACKEND)},
+            status=status,
+        )
+
+
+# --- password help -------------------------------------------------------------------------------
+
+
+def forgot_password(request):
+    """忘记密码: who resets a password, by role (no self-service reset without a mail server)."""
+    return render(request, "accounts/forgot_password.html")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码; changing it lifts a one-time password's obligation."""
+
+    template_name = "accounts/password_change.html"
+
+    def get_success_url(self):
+        from django.urls import reverse
+
+        return reverse("accounts:password-done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_chosen(self.request.user)
+        return response

@@ -8,7 +8,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
 from rencai.bulletins.models import PeriodicalIssue
@@ -20,6 +19,7 @@ from rencai.core.documents import (
     OfficialDocument,
     Paragraph,
     Table,
+    office_name,
     write_bulletin_docx,
     write_official_docx,
 )
@@ -31,7 +31,7 @@ def issue_bulletin(issue: PeriodicalIssue) -> Bulletin:
     return Bulletin(
         name=issue.periodical.name,
         number=f"{issue.year}年第{issue.number}期（总第{issue.serial}期）",
-        issuer=issue.periodical.issuer or settings.RENCAI_OFFICE_NAME,
+        issuer=issue.periodical.issuer or office_name(),
         issued_on=issue.issued_on,
         items=[
             BulletinItem(
@@ -63,7 +63,7 @@ def ranking_notice_docx(period: ScorePeriod, rows: list[UnitScore]) -> bytes:
     instructed = sum(r.instructions for r in rows)
     leaders = "、".join(r.organization.short_name or r.organization.name for r in rows[:3] if r.total > 0)
     body = (
-        f"{period}，全市各单位人才工作联络员共报送信息{submitted}条，被各级刊物采用{adopted}篇次，"
+        f"{period.chinese}，全市各单位人才工作联络员共报送信息{submitted}条，被各级刊物采用{adopted}篇次，"
         f"获领导批示{instructed}条。"
     )
     if leaders:
@@ -89,12 +89,12 @@ def ranking_notice_docx(period: ScorePeriod, rows: list[UnitScore]) -> bytes:
                 ]
                 for r in rows
             ],
-            caption=f"{period}信息报送工作得分排名",
+            caption=f"{period.chinese}信息报送工作得分排名",
         ),
     ]
     document = OfficialDocument(
-        title=f"关于{period}信息报送工作情况的通报",
-        issuer=settings.RENCAI_OFFICE_NAME,
+        title=f"关于{period.chinese}信息报送工作情况的通报",
+        issuer=office_name(),
         issued_on=timezone.localdate(),
         recipients="各有关单位：",
         blocks=blocks,

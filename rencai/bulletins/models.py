@@ -34,7 +34,9 @@ class Liaison(OrgOwnedModel):
     )
     phone = EncryptedField(_("联系电话"), kind="mobile")
     phone_bidx = BlindIndexField(source="phone")
-    duties = models.CharField(_("工作职责"), max_length=200, default="信息收集、报送和反馈")
+    duties = models.CharField(
+        _("工作职责"), max_length=200, default="信息收集、报送和反馈"
+    )  # i18n: stored (the field's default)
     term_start = models.DateField(_("任期开始"))
     term_end = models.DateField(_("任期结束"), null=True, blank=True, help_text=_("留空表示仍在任。"))
 
@@ -233,7 +235,7 @@ class InfoItemVersion(ScopedModel):
         constraints = [models.UniqueConstraint(fields=["item", "number"], name="bulletins_one_version_number")]
 
     def __str__(self) -> str:
-        return f"{self.item} · 第{self.number}版"
+        return _("%(item)s · 第%(number)s版") % {"item": self.item, "number": self.number}
 
 
 ATTACHMENT_EXTENSIONS = {
@@ -353,11 +355,20 @@ class PeriodicalIssue(ScopedModel):
 
     def __str__(self) -> str:
         name = self.periodical.name if self.periodical_id else ""
-        return f"《{name}》{self.year}年第{self.number}期（总第{self.serial}期）"
+        return _("《%(name)s》%(year)s年第%(number)s期（总第%(serial)s期）") % {
+            "name": name,
+            "year": self.year,
+            "number": self.number,
+            "serial": self.serial,
+        }
 
     @property
     def number_label(self) -> str:
-        return f"{self.year}年第{self.number}期（总第{self.serial}期）"
+        return _("%(year)s年第%(number)s期（总第%(serial)s期）") % {
+            "year": self.year,
+            "number": self.number,
+            "serial": self.serial,
+        }
 
     def clean(self) -> None:
         if self.issued_on and self.year and self.issued_on.year != self.year:
@@ -441,7 +452,7 @@ class Instruction(OrgOwnedModel):
         verbose_name_plural = _("领导批示")
 
     def __str__(self) -> str:
-        return f"批示：{self.item}"
+        return _("批示：%(item)s") % {"item": self.item}
 
 
 class ScoreRule(ScopedModel):
@@ -485,4 +496,4 @@ class ScoreRule(ScopedModel):
         verbose_name_plural = _("信息计分规则")
 
     def __str__(self) -> str:
-        return f"{self.year}年信息计分规则"
+        return _("%(year)s年信息计分规则") % {"year": self.year}

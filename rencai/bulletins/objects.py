@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.bulletins import services
 from rencai.bulletins.filters import CommissionFilter, InstructionFilter, IssueFilter, ItemFilter, LiaisonFilter
@@ -59,6 +60,7 @@ class LiaisonObjects(ObjectConfig):
     model = Liaison
     slug = "liaisons"
     nav_section = "bulletins"
+    nav_roles = OFFICE_AND_LIAISONS
     list_columns = ["user", "organization", "phone", "duties", "term_start", "term_end"]
     form_fields = ["organization", "user", "phone", "duties", "term_start", "term_end"]
     filterset_class = LiaisonFilter
@@ -121,6 +123,7 @@ class InfoItemObjects(ObjectConfig):
     model = InfoItem
     slug = "info-items"
     nav_section = "bulletins"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["title", "organization", "category", "state", "submitted_at", "author"]
     detail_fields = [
         "organization",
@@ -154,7 +157,7 @@ class InfoItemObjects(ObjectConfig):
         *ITEM_WORKFLOW.actions(),
         Action(
             "adopt",
-            _("采用（编入期刊）"),
+            gettext_lazy("采用（编入期刊）"),
             OFFICE_ONLY,
             _adopt,
             inputs=adopt_inputs,
@@ -163,14 +166,14 @@ class InfoItemObjects(ObjectConfig):
         ),
         Action(
             "pass_to_leader",
-            _("呈阅领导"),
+            gettext_lazy("呈阅领导"),
             OFFICE_ONLY,
             _pass_to_leader,
             available=lambda item, user: item.state in READY and item.passed_to_leader_at is None,
         ),
         Action(
             "revise",
-            _("修订（形成新版本）"),
+            gettext_lazy("修订（形成新版本）"),
             OFFICE_ONLY,
             _revise,
             inputs=revise_inputs,
@@ -178,7 +181,7 @@ class InfoItemObjects(ObjectConfig):
         ),
         Action(
             "instruct",
-            _("批示"),
+            gettext_lazy("批示"),
             LEADERS_ONLY,
             _instruct,
             inputs=instruct_inputs,
@@ -302,6 +305,7 @@ class CommissionObjects(ObjectConfig):
     model = Commission
     slug = "commissions"
     nav_section = "bulletins"
+    nav_roles = OFFICE_AND_LIAISONS
     list_columns = ["topic", "organization", "deadline", "state", "delivered_at"]
     form_fields = ["organization", "topic", "description", "deadline"]
     detail_fields = [*form_fields, "state", "delivered_at"]
@@ -330,6 +334,7 @@ class PeriodicalObjects(ObjectConfig):
     model = Periodical
     slug = "periodicals"
     nav_section = "bulletins"
+    nav_roles = OFFICE_ONLY
     list_columns = ["name", "level", "issuer", "points_news", "points_practice", "points_suggestion", "points_urgent"]
     form_fields = [
         "name",
@@ -367,6 +372,7 @@ class PeriodicalIssueObjects(ObjectConfig):
     model = PeriodicalIssue
     slug = "periodical-issues"
     nav_section = "bulletins"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["periodical", "year", "number", "serial", "issued_on", "state"]
     form_fields = [
         "periodical",
@@ -477,6 +483,7 @@ class InstructionObjects(ObjectConfig):
     model = Instruction
     slug = "instructions"
     nav_section = "bulletins"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["item", "organization", "leader", "instructed_on", "state", "answered_at"]
     detail_fields = [
         "item",
@@ -512,7 +519,8 @@ class InstructionObjects(ObjectConfig):
 class ScoreRuleObjects(ObjectConfig):
     model = ScoreRule
     slug = "score-rules"
-    nav_section = "bulletins"
+    nav_section = "setup"
+    nav_roles = OFFICE_ONLY
     list_columns = [
         "year",
         "monthly_quota",

@@ -22,6 +22,8 @@ from decimal import Decimal
 
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.bulletins.models import (
     Adoption,
@@ -39,18 +41,18 @@ from rencai.orgs.models import Organization
 ZERO = Decimal("0.00")
 
 HEADERS = [
-    "名次",
-    "单位",
-    "报送（条）",
-    "采用（篇次）",
-    "采用得分",
-    "领导批示（条）",
-    "批示加分",
-    "未完成报送任务（月）",
-    "任务扣分",
-    "约稿逾期（篇）",
-    "约稿扣分",
-    "总分",
+    gettext_lazy("名次"),
+    gettext_lazy("单位"),
+    gettext_lazy("报送（条）"),
+    gettext_lazy("采用（篇次）"),
+    gettext_lazy("采用得分"),
+    gettext_lazy("领导批示（条）"),
+    gettext_lazy("批示加分"),
+    gettext_lazy("未完成报送任务（月）"),
+    gettext_lazy("任务扣分"),
+    gettext_lazy("约稿逾期（篇）"),
+    gettext_lazy("约稿扣分"),
+    gettext_lazy("总分"),
 ]
 
 
@@ -71,8 +73,15 @@ class ScorePeriod:
     def months(self) -> list[int]:
         return [self.month] if self.month else list(range(1, 13))
 
+    @property
+    def chinese(self) -> str:
+        """The period as official documents and the audit log write it (2026年3月)."""
+        return f"{self.year}年{self.month}月" if self.month else f"{self.year}年"  # i18n: document
+
     def __str__(self) -> str:
-        return f"{self.year}年{self.month}月" if self.month else f"{self.year}年"
+        if self.month:
+            return _("%(year)s年%(month)s月") % {"year": self.year, "month": self.month}
+        return _("%(year)s年") % {"year": self.year}
 
 
 @dataclass
@@ -112,7 +121,10 @@ class UnitScore:
             self.quota_penalty,
             self.overdue_commissions,
             self.commission_penalty,
-            f"{self.total}（约稿逾期{self.overdue_commissions}篇，全年计零分）" if self.zeroed else self.total,
+            _("%(total)s（约稿逾期%(overdue)s篇，全年计零分）")
+            % {"total": self.total, "overdue": self.overdue_commissions}
+            if self.zeroed
+            else self.total,
         ]
 
 

@@ -24,7 +24,7 @@ from rencai.bulletins.models import (
 )
 from rencai.core.errors import Conflict, NotPermitted, Refused
 from rencai.core.roles import Role, role_of
-from rencai.core.uploads import KIND_LABELS, check_upload
+from rencai.core.uploads import KIND_LABELS, check_upload, record_upload
 
 
 def is_liaison_of(user: Any, organization_id: int | None) -> bool:
@@ -72,12 +72,9 @@ def check_attachment(attachment: InfoAttachment) -> None:
     if extension not in ATTACHMENT_EXTENSIONS[checked.kind]:
         raise Refused(
             _("文件“%(name)s”的内容是%(kind)s，与扩展名“.%(ext)s”不符，请检查后重新上传。")
-            % {"name": name, "kind": KIND_LABELS[checked.kind], "ext": extension or "无"}
+            % {"name": name, "kind": KIND_LABELS[checked.kind], "ext": extension or _("无")}
         )
-    attachment.file_name = name[:200]
-    attachment.file_type = checked.kind
-    attachment.file_size = checked.size
-    attachment.sha256 = checked.sha256
+    record_upload(attachment, checked, name)
 
 
 def adopt(item: InfoItem, issue: PeriodicalIssue, order: int | None = None) -> Adoption:

@@ -49,7 +49,9 @@ class IssueDocxView(RoleRequiredMixin, View):
         issue = get_object_or_404(registered()["periodical-issues"].visible(request.user), pk=pk)
         content = documents.issue_docx(issue)
         audit.record(AuditAction.EXPORT, obj=issue, changes={"format": "docx"}, request=request)
-        return _attachment(content, DOCX, f"{issue.periodical.name}-{issue.year}年第{issue.number}期.docx")
+        return _attachment(
+            content, DOCX, f"{issue.periodical.name}-{issue.year}年第{issue.number}期.docx"
+        )  # i18n: document
 
 
 class IssuePdfView(RoleRequiredMixin, View):
@@ -62,7 +64,9 @@ class IssuePdfView(RoleRequiredMixin, View):
         if content is None:
             return _refused(request, Refused(_("本服务器未安装LibreOffice，暂不能生成PDF，请下载Word版。")))
         audit.record(AuditAction.EXPORT, obj=issue, changes={"format": "pdf"}, request=request)
-        return _attachment(content, "application/pdf", f"{issue.periodical.name}-{issue.year}年第{issue.number}期.pdf")
+        return _attachment(
+            content, "application/pdf", f"{issue.periodical.name}-{issue.year}年第{issue.number}期.pdf"
+        )  # i18n: document
 
 
 class AttachmentDownloadView(RoleRequiredMixin, View):
@@ -103,14 +107,19 @@ class RankingView(RoleRequiredMixin, TemplateView):
         kind = request.GET.get("format")
         if kind == "xlsx":
             audit.record(
-                AuditAction.EXPORT, object_type="bulletins.ranking", changes={"period": str(period)}, request=request
+                AuditAction.EXPORT, object_type="bulletins.ranking", changes={"period": period.chinese}, request=request
             )
-            return xlsx_response(write_xlsx("信息工作排名", HEADERS, [r.row() for r in rows]), f"信息工作排名-{period}")
+            return xlsx_response(
+                write_xlsx(_("信息工作排名"), [str(h) for h in HEADERS], [r.row() for r in rows]),
+                _("信息工作排名-%(period)s") % {"period": period},
+            )
         if kind == "notice":
             audit.record(
-                AuditAction.EXPORT, object_type="bulletins.notice", changes={"period": str(period)}, request=request
+                AuditAction.EXPORT, object_type="bulletins.notice", changes={"period": period.chinese}, request=request
             )
-            return _attachment(documents.ranking_notice_docx(period, rows), DOCX, f"信息报送工作通报-{period}.docx")
+            return _attachment(
+                documents.ranking_notice_docx(period, rows), DOCX, f"信息报送工作通报-{period.chinese}.docx"
+            )  # i18n: document
         return self.render_to_response(
             {
                 "period": period,

@@ -3,6 +3,7 @@
 instruction is answered and closed (or sent back for more); a commission is cancelled."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.bulletins import services
 from rencai.bulletins.models import (
@@ -36,19 +37,21 @@ def _decline(item: InfoItem, user, data: dict) -> None:
 ITEM_WORKFLOW = Workflow(
     "state",
     [
-        Transition("accept", _("受理"), (ItemState.SUBMITTED,), ItemState.ACCEPTED, OFFICE_ONLY, style="success"),
+        Transition(
+            "accept", gettext_lazy("受理"), (ItemState.SUBMITTED,), ItemState.ACCEPTED, OFFICE_ONLY, style="success"
+        ),
         Transition(
             "return",
-            _("退回修改"),
+            gettext_lazy("退回修改"),
             (ItemState.SUBMITTED, ItemState.ACCEPTED),
             ItemState.RETURNED,
             OFFICE_ONLY,
-            inputs=reason_input(_("退回理由"), name="return_reason"),
+            inputs=reason_input(gettext_lazy("退回理由"), name="return_reason"),
             style="outline-danger",
         ),
         Transition(
             "resubmit",
-            _("重新报送"),
+            gettext_lazy("重新报送"),
             (ItemState.RETURNED,),
             ItemState.SUBMITTED,
             frozenset({Role.LIAISON}),
@@ -58,11 +61,11 @@ ITEM_WORKFLOW = Workflow(
         ),
         Transition(
             "decline",
-            _("不予采用"),
+            gettext_lazy("不予采用"),
             (ItemState.SUBMITTED, ItemState.ACCEPTED),
             ItemState.DECLINED,
             OFFICE_ONLY,
-            inputs=reason_input(_("理由"), name="return_reason"),
+            inputs=reason_input(gettext_lazy("理由"), name="return_reason"),
             effect=_decline,
             style="outline-secondary",
         ),
@@ -79,7 +82,7 @@ ISSUE_WORKFLOW = Workflow(
     [
         Transition(
             "publish",
-            _("印发"),
+            gettext_lazy("印发"),
             (IssueState.DRAFT,),
             IssueState.PUBLISHED,
             OFFICE_ONLY,
@@ -100,18 +103,18 @@ INSTRUCTION_WORKFLOW = Workflow(
     [
         Transition(
             "answer",
-            _("反馈落实情况"),
+            gettext_lazy("反馈落实情况"),
             (InstructionState.OPEN,),
             InstructionState.ANSWERED,
             OFFICE_AND_LIAISONS,
-            inputs=reason_input(_("落实反馈"), name="response"),
+            inputs=reason_input(gettext_lazy("落实反馈"), name="response"),
             effect=_answer,
             condition=services.may_answer,
             style="primary",
         ),
         Transition(
             "close",
-            _("办结"),
+            gettext_lazy("办结"),
             (InstructionState.ANSWERED,),
             InstructionState.CLOSED,
             OFFICE_AND_LEADERS,
@@ -119,7 +122,7 @@ INSTRUCTION_WORKFLOW = Workflow(
         ),
         Transition(
             "reopen",
-            _("要求继续落实"),
+            gettext_lazy("要求继续落实"),
             (InstructionState.ANSWERED,),
             InstructionState.OPEN,
             OFFICE_AND_LEADERS,
@@ -133,7 +136,7 @@ COMMISSION_WORKFLOW = Workflow(
     [
         Transition(
             "cancel",
-            _("撤销约稿"),
+            gettext_lazy("撤销约稿"),
             (CommissionState.OPEN,),
             CommissionState.CANCELLED,
             OFFICE_ONLY,

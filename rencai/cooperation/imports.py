@@ -2,6 +2,7 @@
 and university agreements, so that a first 工作总结 already has its earlier years."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rencai.cooperation.models import (
     Agreement,
@@ -46,9 +47,9 @@ class ActivitySchema(ImportSchema):
             f"member:{values['organiser_id']}", lambda: AllianceMember.objects.get(pk=values["organiser_id"])
         )
         if member.alliance_id != values["alliance_id"]:
-            raise RowRejected([("organiser", "invalid", "主办单位不是该联盟的成员单位。")])
+            raise RowRejected([("organiser", "invalid", _("主办单位不是该联盟的成员单位。"))])
         if values.get("held_on") and not member.is_member_on(values["held_on"]):
-            raise RowRejected([("held_on", "invalid", "活动日期时主办单位不是联盟成员。")])
+            raise RowRejected([("held_on", "invalid", _("活动日期时主办单位不是联盟成员。"))])
 
 
 class SecondmentSchema(ImportSchema):
@@ -89,9 +90,9 @@ class SecondmentSchema(ImportSchema):
     def check_row(self, values: dict, context: ImportContext) -> None:
         starts, ends = values["starts_on"], values["ends_on"]
         if ends < starts:
-            raise RowRejected([("ends_on", "invalid", "结束日期不能早于开始日期。")])
+            raise RowRejected([("ends_on", "invalid", _("结束日期不能早于开始日期。"))])
         if values.get("from_unit_id") == values.get("to_unit_id"):
-            raise RowRejected([("to_unit", "invalid", "接收单位不能与派出单位相同。")])
+            raise RowRejected([("to_unit", "invalid", _("接收单位不能与派出单位相同。"))])
         clash = (
             Secondment.objects.filter(talent_id=values["talent_id"], starts_on__lte=ends, ends_on__gte=starts)
             .exclude(starts_on=starts)
@@ -99,7 +100,14 @@ class SecondmentSchema(ImportSchema):
         )
         if clash is not None:
             raise RowRejected(
-                [("starts_on", "invalid", f"该人员在{clash.starts_on}至{clash.ends_on}已有挂职安排，期间不能重叠。")]
+                [
+                    (
+                        "starts_on",
+                        "invalid",
+                        _("该人员在%(starts_on)s至%(ends_on)s已有挂职安排，期间不能重叠。")
+                        % {"starts_on": clash.starts_on, "ends_on": clash.ends_on},
+                    )
+                ]
             )
         today = timezone.localdate()
         if values.get("grade") and ends < today:
@@ -136,4 +144,4 @@ class AgreementSchema(ImportSchema):
     def check_row(self, values: dict, context: ImportContext) -> None:
         starts, ends = values.get("starts_on"), values.get("ends_on")
         if starts and ends and ends < starts:
-            raise RowRejected([("ends_on", "invalid", "截止日期不能早于起始日期。")])
+            raise RowRejected([("ends_on", "invalid", _("截止日期不能早于起始日期。"))])

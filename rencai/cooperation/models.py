@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rencai.core.models import ScopedModel, ScopedQuerySet
@@ -157,7 +158,11 @@ class ChairTerm(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.alliance} 第{self.term_number}届 {self.member.organization}"
+        return _("%(alliance)s 第%(term_number)s届 %(organization)s") % {
+            "alliance": self.alliance,
+            "term_number": self.term_number,
+            "organization": self.member.organization,
+        }
 
     def clean(self) -> None:
         errors: dict[str, object] = {}
@@ -282,7 +287,7 @@ class LectureState(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-RATING_CHOICES = [(n, _("%(n)s 分") % {"n": n}) for n in range(5, 0, -1)]
+RATING_CHOICES = [(n, format_lazy(_("{n} 分"), n=n)) for n in range(5, 0, -1)]
 
 
 class OutreachLecture(ScopedModel):
@@ -480,7 +485,7 @@ class SecondmentReport(ScopedModel):
         verbose_name_plural = _("挂职报告")
 
     def __str__(self) -> str:
-        label = self.month.strftime("%Y年%m月") if self.month and self.kind == ReportKind.MONTHLY else ""
+        label = self.month.strftime(str(_("%Y年%m月"))) if self.month and self.kind == ReportKind.MONTHLY else ""
         return f"{self.secondment.person_name()} {label}{self.get_kind_display()}"
 
     @classmethod
@@ -650,7 +655,11 @@ class Internship(ScopedModel):
         verbose_name_plural = _("顶岗实习")
 
     def __str__(self) -> str:
-        return f"{self.host_unit} {self.starts_on} {self.students}人"
+        return _("%(host_unit)s %(starts_on)s %(students)s人") % {
+            "host_unit": self.host_unit,
+            "starts_on": self.starts_on,
+            "students": self.students,
+        }
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

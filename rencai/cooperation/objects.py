@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.cooperation import services
 from rencai.cooperation.filters import ActivityFilter, AgreementFilter, MemberFilter, SecondmentFilter, TopicFilter
@@ -49,7 +50,7 @@ from rencai.core.roles import (
     STAFF_AND_LIAISONS,
     role_of,
 )
-from rencai.core.uploads import check_upload
+from rencai.core.uploads import check_and_record_upload
 from rencai.talents.models import PoolKind
 from rencai.training.models import Lecturer
 
@@ -86,6 +87,7 @@ class AllianceObjects(ObjectConfig):
     model = Alliance
     slug = "alliances"
     nav_section = "cooperation"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["name", "founded_on", "term_months", "is_active"]
     form_fields = ["name", "founded_on", "term_months", "description", "branch_campaign", "is_active"]
     search_fields = ["name"]
@@ -93,7 +95,7 @@ class AllianceObjects(ObjectConfig):
     actions = [
         Action(
             "start_rotation",
-            _("开始轮值"),
+            gettext_lazy("开始轮值"),
             OFFICE_ONLY,
             _start_rotation,
             inputs=lambda: {"starts_on": forms.DateField(label=_("第1届任期开始"))},
@@ -179,6 +181,7 @@ class MemberObjects(ObjectConfig):
     model = AllianceMember
     slug = "alliance-members"
     nav_section = "cooperation"
+    nav_roles = OFFICE_ONLY
     list_columns = ["alliance", "organization", "rotation_order", "joined_on", "left_on", "is_current"]
     form_fields = ["alliance", "organization", "rotation_order", "joined_on", "left_on", "party_branches", "contact"]
     filterset_class = MemberFilter
@@ -186,7 +189,7 @@ class MemberObjects(ObjectConfig):
     ordering = ["alliance", "rotation_order"]
     list_related = ("alliance", "organization")
     policy = COOPERATION_POLICY
-    delete_hint = _("已有活动或任期记录的成员单位可填写退出日期。")
+    delete_hint = gettext_lazy("已有活动或任期记录的成员单位可填写退出日期。")
 
 
 def _hand_over(term: ChairTerm, user, data: dict) -> str:
@@ -204,6 +207,7 @@ class ChairTermObjects(ObjectConfig):
     model = ChairTerm
     slug = "chair-terms"
     nav_section = "cooperation"
+    nav_roles = OFFICE_AND_LIAISONS
     list_columns = ["alliance", "term_number", "member", "starts_on", "ends_on", "state", "handed_over_on"]
     form_fields = ["alliance", "member", "term_number", "starts_on", "ends_on", "handover_note"]
     detail_fields = [*form_fields, "state", "handed_over_on"]
@@ -213,7 +217,7 @@ class ChairTermObjects(ObjectConfig):
     actions = [
         Action(
             "hand_over",
-            _("任期届满交接"),
+            gettext_lazy("任期届满交接"),
             OFFICE_ONLY,
             _hand_over,
             inputs=lambda: {
@@ -232,6 +236,7 @@ class ActivityObjects(ObjectConfig):
     model = JointActivity
     slug = "joint-activities"
     nav_section = "cooperation"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["held_on", "alliance", "kind", "title", "organiser", "place", "participant_total"]
     export_columns = [
         "held_on",
@@ -287,11 +292,7 @@ class PhotoObjects(ObjectConfig):
     def before_save(self, instance, user, creating):
         if not instance.file:
             return
-        checked = check_upload(instance.file.file, allowed=PHOTO_KINDS, max_bytes=10 * 1024 * 1024)
-        instance.file_name = instance.file.name.rsplit("/", 1)[-1][:200]
-        instance.file_type = checked.kind
-        instance.file_size = checked.size
-        instance.sha256 = checked.sha256
+        check_and_record_upload(instance, allowed=PHOTO_KINDS, max_bytes=10 * 1024 * 1024)
 
     def detail_links(self, obj, user):
         return [(_("查看图片"), reverse("cooperation:photo", args=[obj.pk]))]
@@ -302,6 +303,7 @@ class LectureObjects(ObjectConfig):
     model = OutreachLecture
     slug = "outreach-lectures"
     nav_section = "cooperation"
+    nav_roles = OFFICE_AND_LIAISONS
     list_columns = ["topic", "lecturer", "requesting_unit", "planned_on", "held_on", "attendance", "rating", "state"]
     form_fields = ["lecturer", "alliance", "requesting_unit", "topic", "requested_on", "planned_on", "place"]
     detail_fields = [*form_fields, "state", "held_on", "attendance", "rating", "feedback"]
@@ -326,6 +328,7 @@ class SecondmentObjects(ObjectConfig):
     model = Secondment
     slug = "secondments"
     nav_section = "cooperation"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["person_name", "from_unit", "to_unit", "post", "starts_on", "ends_on", "state", "grade"]
     export_columns = [*list_columns, "mentor", "purpose", "evaluation"]
     form_fields = ["talent", "staff", "from_unit", "to_unit", "post", "starts_on", "ends_on", "purpose", "mentor"]
@@ -407,6 +410,7 @@ class AgreementObjects(ObjectConfig):
     model = Agreement
     slug = "agreements"
     nav_section = "cooperation"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["university", "title", "signed_on", "starts_on", "ends_on", "max_interns", "in_force"]
     export_columns = [*list_columns, "parties", "renewed_from", "notes"]
     form_fields = ["university", "title", "parties", "signed_on", "starts_on", "ends_on", "max_interns", "notes"]
@@ -420,7 +424,7 @@ class AgreementObjects(ObjectConfig):
     actions = [
         Action(
             "renew",
-            _("续签"),
+            gettext_lazy("续签"),
             OFFICE_ONLY,
             _renew,
             inputs=lambda: {
@@ -488,6 +492,7 @@ class InternshipObjects(ObjectConfig):
     model = Internship
     slug = "internships"
     nav_section = "cooperation"
+    nav_roles = OFFICE_AND_LIAISONS
     list_columns = ["agreement", "host_unit", "major", "starts_on", "ends_on", "students", "grade"]
     export_columns = [*list_columns, "evaluation"]
     form_fields = ["agreement", "host_unit", "major", "starts_on", "ends_on", "students", "grade", "evaluation"]
@@ -502,6 +507,7 @@ class TopicObjects(ObjectConfig):
     model = ResearchTopic
     slug = "research-topics"
     nav_section = "cooperation"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["title", "university", "leader", "funding_source", "funding", "starts_on", "due_on", "state"]
     detail_fields = [
         "agreement",

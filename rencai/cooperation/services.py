@@ -130,7 +130,9 @@ def renew(agreement: Agreement, ends_on: date, signed_on: date) -> Agreement:
         raise Refused(_("续签后的到期日须晚于原协议到期日（%(end)s）。") % {"end": agreement.ends_on})
     renewal = Agreement(
         university=agreement.university,
-        title=agreement.title if "续签" in agreement.title else f"{agreement.title}（续签）",
+        title=agreement.title
+        if "续签" in agreement.title
+        else f"{agreement.title}（续签）",  # i18n: stored (the renewed agreement's title)
         parties=agreement.parties,
         signed_on=signed_on,
         starts_on=starts,

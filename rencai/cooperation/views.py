@@ -99,8 +99,8 @@ class ParticipationView(RoleRequiredMixin, TemplateView):
                 for row in rows
             ]
             return xlsx_response(
-                write_xlsx("成员单位参与情况", [str(h) for h in PARTICIPATION_HEADERS], lines),
-                f"成员单位参与情况-{year}",
+                write_xlsx(_("成员单位参与情况"), [str(h) for h in PARTICIPATION_HEADERS], lines),
+                _("成员单位参与情况-%(year)s") % {"year": year},
             )
         return self.render_to_response({"year": year, "tables": tables, "headers": PARTICIPATION_HEADERS})
 

@@ -5,6 +5,7 @@ approval to conclusion. Each transition is audited (the model save) and stamped.
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.cooperation import services
 from rencai.cooperation.models import (
@@ -43,7 +44,7 @@ LECTURE_WORKFLOW = Workflow(
     [
         Transition(
             "hold",
-            _("登记宣讲情况"),
+            gettext_lazy("登记宣讲情况"),
             (LectureState.REQUESTED,),
             LectureState.HELD,
             OFFICE_AND_LIAISONS,
@@ -53,7 +54,7 @@ LECTURE_WORKFLOW = Workflow(
         ),
         Transition(
             "cancel",
-            _("取消宣讲"),
+            gettext_lazy("取消宣讲"),
             (LectureState.REQUESTED,),
             LectureState.CANCELLED,
             OFFICE_AND_LIAISONS,
@@ -90,7 +91,7 @@ SECONDMENT_WORKFLOW = Workflow(
     [
         Transition(
             "arrive",
-            _("确认到岗"),
+            gettext_lazy("确认到岗"),
             (SecondmentState.PLANNED,),
             SecondmentState.SERVING,
             OFFICE_AND_LIAISONS,
@@ -100,7 +101,7 @@ SECONDMENT_WORKFLOW = Workflow(
         ),
         Transition(
             "finish",
-            _("期满结束"),
+            gettext_lazy("期满结束"),
             (SecondmentState.SERVING,),
             SecondmentState.ENDED,
             OFFICE_AND_LIAISONS,
@@ -109,7 +110,7 @@ SECONDMENT_WORKFLOW = Workflow(
         ),
         Transition(
             "evaluate",
-            _("期满评价"),
+            gettext_lazy("期满评价"),
             (SecondmentState.ENDED,),
             SecondmentState.EVALUATED,
             OFFICE_AND_LIAISONS,
@@ -136,11 +137,16 @@ TOPIC_WORKFLOW = Workflow(
     "state",
     [
         Transition(
-            "start", _("开始研究"), (TopicState.APPROVED,), TopicState.ONGOING, OFFICE_ONLY, effect=_topic_started
+            "start",
+            gettext_lazy("开始研究"),
+            (TopicState.APPROVED,),
+            TopicState.ONGOING,
+            OFFICE_ONLY,
+            effect=_topic_started,
         ),
         Transition(
             "conclude",
-            _("结题"),
+            gettext_lazy("结题"),
             (TopicState.APPROVED, TopicState.ONGOING),
             TopicState.CONCLUDED,
             OFFICE_ONLY,

@@ -8,6 +8,7 @@ the next switch. The chain is never rewritten: ``verify_audit`` checks each part
 own algorithm. Entries before the first switch are SHA-256.
 """
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,8 +24,9 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 
-from rencai.core import crypto
+from rencai.core import crypto, dataversion
 from rencai.core.context import Actor, actor_from
+from rencai.core.display import plain_value
 from rencai.core.models import AuditAction, AuditEntry, TrackedModel
 from rencai.core.personal import EncryptedField, mask
 
@@ -180,6 +182,8 @@ def record(
             object_repr=object_repr[:300],
             changes=changes or {},
         )
+        if action in dataversion.WRITES:
+            dataversion.advance([dataversion.label_of(object_type)])
         _maybe_checkpoint(last_seq, entry.seq)
     return entry
 
@@ -239,8 +243,76 @@ def record_many(
             values[11] = changes_field.get_db_prep_save(change, connection)
             rows.append(values)
         insert_rows(AuditEntry, _BULK_COLUMNS, rows)
+        if action in dataversion.WRITES:
+            dataversion.advance({obj._meta.app_label for obj in objects})
         _maybe_checkpoint(seq - len(rows), seq)
     return len(rows)
+
+
+def row_digest(values: Sequence[Any]) -> str:
+    """The SHA-256 of one inserted row's values (the id first, then the columns its batch
+    entry names, as written to the database: personal fields as their ciphertext and blind
+    index) in canonical text: each value's ``str()`` (``None`` as nothing), joined by the
+    unit separator U+001F, UTF-8."""
+    text = "\x1f".join("" if value is None else str(value) for value in values)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def record_batch(
+    action: str,
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[tuple[int, int | None, str]],
+    *,
+    actor: Actor,
+    note: dict[str, Any] | None = None,
+) -> AuditEntry | None:
+    """Append ONE chained entry for many rows written at once (an import's batch): its
+    ``changes["batch"]`` names the columns and lists, per row, ``[id, spreadsheet row,
+    SHA-256 of the row's values]`` (:func:`row_digest`), so the chain proves every row;
+    each row is linked to the entry (:class:`AuditEntryObject`) for its record's history."""
+    if not rows:
+        return None
+    from rencai.core.imports.writing import insert_rows
+    from rencai.core.models import AuditEntryObject
+
+    label = model._meta.label_lower
+    changes = {"batch": {"columns": list(columns), "rows": [list(r) for r in rows]}, **(note or {})}
+    entry = record(
+        action,
+        object_type=label,
+        object_repr=f"{model._meta.verbose_name}：批量{AuditAction(action).label} {len(rows)} 条",  # i18n: stored in the audit record
+        changes=changes,
+        actor=actor,
+    )
+    insert_rows(
+        AuditEntryObject,
+        ("entry_id", "object_type", "object_id"),
+        [(entry.pk, label, str(r[0])) for r in rows],
+        background=True,
+    )
+    return entry
+
+
+def entries_for(object_type: str, object_id: object) -> "models.QuerySet[AuditEntry]":
+    """Every entry about one record: its own entries and the batch entries that list it."""
+    from rencai.core.models import AuditEntryObject
+
+    object_id = str(object_id)
+    covered = AuditEntryObject.objects.filter(object_type=object_type, object_id=object_id).values("entry_id")
+    return AuditEntry.objects.filter(models.Q(object_type=object_type, object_id=object_id) | models.Q(pk__in=covered))
+
+
+def batch_row(entry: AuditEntry, object_id: object) -> dict[str, Any] | None:
+    """What a batch entry says of one record: ``{"id", "row", "sha256"}``, or None."""
+    batch = entry.changes.get("batch") if isinstance(entry.changes, dict) else None
+    if not isinstance(batch, dict):
+        return None
+    wanted = str(object_id)
+    for found in batch.get("rows", []):
+        if str(found[0]) == wanted:
+            return {"id": found[0], "row": found[1], "sha256": found[2]}
+    return None
 
 
 def verify_chain(
@@ -471,11 +543,14 @@ def verify_against_checkpoint() -> tuple[dict[str, Any] | None, str]:
     if checkpoint["seq"] > 0 and anchored is None:
         count = AuditEntry.objects.count()
         return checkpoint, (
-            f"审计日志比检查点短：{checkpoint['at']} 的检查点记录到第 {checkpoint['seq']} 条，"
+            f"审计日志比检查点短：{plain_value(checkpoint['at'])} 的检查点记录到第 {checkpoint['seq']} 条，"
             f"表中现只有 {count} 条（记录被清空或删除）"
         )
     if anchored is not None and anchored.hash != checkpoint["hash"]:
-        return checkpoint, f"第 {checkpoint['seq']} 条记录的哈希与 {checkpoint['at']} 的检查点不符（审计链被替换）"
+        return (
+            checkpoint,
+            f"第 {checkpoint['seq']} 条记录的哈希与 {plain_value(checkpoint['at'])} 的检查点不符（审计链被替换）",
+        )
     return checkpoint, ""
 
 

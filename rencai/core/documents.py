@@ -716,3 +716,30 @@ def _border(paragraph: DocxParagraph, side: str, color: str, size: int) -> None:
         borders.insert(0, edge)
     else:
         borders.append(edge)
+
+
+#: ``RENCAI_OFFICE_NAME`` of a deployment that has not set it (see rencai/settings.py).
+UNCONFIGURED_OFFICE_NAME = "市地方金融监督管理局"
+
+
+def office_name() -> str:
+    """The office's name in full as it signs a generated document (发文机关署名):
+    ``RENCAI_OFFICE_NAME`` when the deployment sets it, else the name of the organisation
+    the office's staff act for as the platform records it (济南市地方金融监督管理局…),
+    rather than the unconfigured placeholder."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from rencai.core.roles import Role
+
+    configured = str(getattr(settings, "RENCAI_OFFICE_NAME", "") or "")
+    if configured and configured != UNCONFIGURED_OFFICE_NAME:
+        return configured
+    name = (
+        get_user_model()
+        .objects.filter(role=Role.OFFICE, is_active=True, organization__isnull=False)
+        .order_by("pk")
+        .values_list("organization__name", flat=True)
+        .first()
+    )
+    return str(name or configured or UNCONFIGURED_OFFICE_NAME)

@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from urllib.parse import urlencode
 
+from django.db import models
 from django.http import QueryDict
 
 from rencai.core.objects import registered
@@ -54,12 +55,12 @@ class Block:
     figures: list[Figure] = field(default_factory=list)
 
 
-def list_count(slug: str, user: Any, **query: object) -> Count:
-    """How many rows the list ``slug`` shows ``user`` with ``query`` applied, and its URL."""
+def list_queryset(slug: str, user: Any, **query: object) -> Any:
+    """The rows the list ``slug`` shows ``user`` with ``query`` applied (None when the user
+    may not see the list): the page's scoping, filters and search, nothing else."""
     config = registered()[slug]
-    url = f"{config.list_url}?{urlencode(query)}" if query else config.list_url
     if not config.can_view(user):
-        return Count(config.verbose_name_plural, None, "")
+        return None
     queryset = config.visible(user)
     if config.filterset_class is not None:
         data = QueryDict(mutable=True)
@@ -70,7 +71,144 @@ def list_count(slug: str, user: Any, **query: object) -> Count:
         queryset = filterset.qs
     if query.get("q"):
         queryset = config.search(queryset, str(query["q"]))
-    return Count(config.verbose_name_plural, queryset.count(), url)
+    return queryset
+
+
+def list_count_url(slug: str, query: dict[str, object]) -> str:
+    """The URL of the list ``slug`` with ``query`` applied."""
+    config = registered()[slug]
+    return f"{config.list_url}?{urlencode(query)}" if query else config.list_url
+
+
+def list_count(slug: str, user: Any, **query: object) -> Count:
+    """How many rows the list ``slug`` shows ``user`` with ``query`` applied, and its URL."""
+    config = registered()[slug]
+    queryset = list_queryset(slug, user, **query)
+    if queryset is None:
+        return Count(config.verbose_name_plural, None, "")
+    return Count(config.verbose_name_plural, queryset.count(), list_count_url(slug, query))
+
+
+def _grouping_field(slug: str, name: str) -> str:
+    """The model field the list's filter ``name`` compares for equality; only such a filter
+    (no method, lookup ``exact``) may be grouped, so a group is exactly what the filtered
+    list shows."""
+    filterset_class = registered()[slug].filterset_class
+    found = filterset_class.base_filters.get(name) if filterset_class is not None else None
+    if found is None or found.method is not None or found.lookup_expr != "exact" or found.exclude:
+        raise ValueError(f"{slug}: the filter {name!r} cannot be grouped (it is no plain equality)")
+    return str(found.field_name)
+
+
+#: The value a filter with a ``null_label`` takes for "not set" (django-filter's default).
+NULL_CHOICE = "null"
+
+
+def _same(grouped: object, chosen: object) -> bool:
+    """Whether a group's value is the one a filter chose ("null" chooses the unset value)."""
+    return grouped is None if chosen == NULL_CHOICE else grouped == chosen
+
+
+@dataclass
+class Grouped:
+    """The counts of a list split by some of its filters, from one ``GROUP BY`` query:
+    :meth:`count` adds up the groups that a choice of those filters selects, which is the
+    count of the list with those filters set (the figure links to that list)."""
+
+    slug: str
+    by: tuple[str, ...]
+    query: dict[str, object]
+    rows: dict[tuple[Any, ...], int] | None  # None: the user may not see the list
+    #: The rows as the query grouped them: a related row's field still as the foreign key
+    #: (``organization_kind`` as ``organization_id``), the count last.
+    raw: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def keys(self, name: str) -> dict[Any, int]:
+        """The counts per grouped key of the filter ``name``: for a filter on a related
+        row's field, per foreign key (``organization_kind`` → per organisation id)."""
+        position = self.by.index(name)
+        found: dict[Any, int] = {}
+        for row in self.raw:
+            found[row[position]] = found.get(row[position], 0) + row[-1]
+        return found
+
+    def count(self, **chosen: object) -> Count:
+        label = registered()[self.slug].verbose_name_plural
+        if self.rows is None:
+            return Count(label, None, "")
+        unknown = set(chosen) - set(self.by)
+        if unknown:
+            raise ValueError(f"{self.slug}: not grouped by {sorted(unknown)}")
+        wanted = [(i, chosen[name]) for i, name in enumerate(self.by) if name in chosen]
+        total = sum(n for key, n in self.rows.items() if all(_same(key[i], value) for i, value in wanted))
+        return Count(label, total, list_count_url(self.slug, {**self.query, **chosen}))
+
+
+def grouped_counts(slug: str, user: Any, by: tuple[str, ...], **query: object) -> Grouped:
+    """The list ``slug`` as ``user`` sees it with ``query`` applied, counted per value of
+    the filters ``by`` in one query (see :class:`Grouped`).
+
+    A filter on a field of a related row (``organization__kind``) is grouped by the
+    foreign key itself and the few keys found are then mapped to that field in a second,
+    small query: the count then reads only the counted table (an index holding the key
+    answers it), not a join."""
+    config = registered()[slug]
+    columns: list[str] = []
+    through: dict[int, tuple[Any, str]] = {}  # position → (related model, its field)
+    for position, name in enumerate(by):
+        path = _grouping_field(slug, name)
+        head, _sep, rest = path.partition("__")
+        field = config.model._meta.get_field(head)
+        if rest and "__" not in rest and isinstance(field, models.ForeignKey):
+            columns.append(field.attname)
+            through[position] = (field.related_model, rest)
+        else:
+            columns.append(path)
+    queryset = list_queryset(slug, user, **query)
+    if queryset is None:
+        return Grouped(slug, by, dict(query), None)
+    grouped = list(queryset.order_by().values(*columns).annotate(_n=models.Count("*")).values_list(*columns, "_n"))
+    maps = {
+        position: dict(
+            model._base_manager.filter(pk__in={row[position] for row in grouped} - {None}).values_list("pk", name)
+        )
+        for position, (model, name) in through.items()
+    }
+    rows: dict[tuple[Any, ...], int] = {}
+    for row in grouped:
+        key = tuple(maps[i].get(value) if i in maps else value for i, value in enumerate(row[:-1]))
+        rows[key] = rows.get(key, 0) + row[-1]
+    return Grouped(slug, by, dict(query), rows, grouped)
+
+
+@dataclass
+class Progress:
+    """How far a target is: its current count, percent of the target, percent of the time
+    elapsed, and the on-track/behind mark the leader view shows."""
+
+    current: int
+    percent: int
+    elapsed: int
+    mark: str
+    url: str
+    behind: bool = False
+
+
+def target_progress(current: int, number: int, elapsed_share: float, url: str = "") -> Progress:
+    """The mark of a target: done once reached, behind while the share reached is below
+    the share of the time elapsed, on track otherwise (one rule for every target)."""
+    from django.utils.translation import gettext as _
+
+    percent = round(current * 100 / number) if number else 100
+    elapsed = round(elapsed_share * 100)
+    behind = current < number and percent < elapsed
+    if current >= number:
+        mark = _("已完成")
+    elif behind:
+        mark = _("进度滞后")
+    else:
+        mark = _("进度正常")
+    return Progress(current, percent, elapsed, str(mark), url, behind)
 
 
 def named(label: StrOrPromise, figure: Figure) -> Figure:

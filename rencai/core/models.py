@@ -217,6 +217,25 @@ class AuditEntry(models.Model):
         return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
 
 
+class AuditEntryObject(models.Model):
+    """A record that a batch entry of the audit log covers.
+
+    An import writes one chained entry per batch (``changes["batch"]`` lists each row's id
+    and the SHA-256 of its values, so the chain proves every row); these rows let a
+    record's history find that entry by the record's type and id. They are an index: the
+    entry itself is what ``verify_audit`` checks.
+    """
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="covered", db_constraint=False)
+    object_type = models.CharField(_("对象类型"), max_length=100)
+    object_id = models.CharField(_("对象ID"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计日志所涉记录")
+        verbose_name_plural = _("审计日志所涉记录")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_lookup")]
+
+
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
     CHECKING = "checking", _("检查中")
@@ -255,6 +274,9 @@ class ImportJob(models.Model):
     progress_total = models.PositiveIntegerField(_("总行数"), default=0)
     summary = models.JSONField(_("结果"), default=dict, blank=True)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    #: What the importer confirmed with the commit: ``{"rows": [...]}`` (rows that rename
+    #: or move a registered person) and ``{"departments": true}`` (create missing ones).
+    confirmations = models.JSONField(_("导入时的确认"), default=dict, blank=True)
     message = models.TextField(_("说明"), blank=True)
     cancel_requested = models.BooleanField(_("已请求取消"), default=False)
     heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
@@ -272,3 +294,92 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导出中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+    EXPIRED = "expired", _("已过期")
+
+
+class ExportJobQuerySet(models.QuerySet["ExportJob"]):
+    def visible_to(self, user: object) -> "ExportJobQuerySet":
+        """An export job is seen by the user who asked for it and by nobody else (not even
+        the office): its file holds exactly what that user may see, masked as for them."""
+        pk = getattr(user, "pk", None)
+        if pk is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user_id=pk)
+
+
+class ExportJob(models.Model):
+    """A list's export too large to stream while the browser waits: written in the
+    background to a file of its own under ``MEDIA_ROOT/exports/``, downloaded by the user
+    who asked for it until it expires (:mod:`rencai.core.objects.export_jobs`).
+
+    Not a declared object: nobody edits or deletes a job by hand, and its only reader is
+    its owner (:meth:`ExportJobQuerySet.visible_to`)."""
+
+    ACTIVE = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    object_slug = models.CharField(_("导出对象"), max_length=50)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE)
+    #: The list's query string as ``[[name, value], ...]`` (filters, search, sort).
+    #: Cleared when the job ends (it may hold a searched name or number); ``filters``
+    #: keeps the redacted form the audit entries show.
+    query = models.JSONField(_("查询参数"), default=list, blank=True)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    #: The checked rows of 导出所选 (primary keys), empty for the whole filtered list.
+    selected = models.JSONField(_("所选记录"), default=list, blank=True)
+    unmasked = models.BooleanField(_("不遮蔽个人信息"), default=False)
+    status = models.CharField(_("状态"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    rows = models.PositiveIntegerField(_("已写入行数"), default=0)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/", max_length=300, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        indexes = [models.Index(fields=["status", "finished_at"], name="core_exportjob_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.object_slug}（{self.get_status_display()}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+def new_epoch() -> str:
+    import secrets
+
+    return secrets.token_hex(8)
+
+
+class DataVersion(models.Model):
+    """How often the rows of one app have changed: advanced in the transaction of every
+    audited write (:mod:`rencai.core.dataversion`), so a figure cached under the versions
+    it was computed from is never served after a change. ``epoch`` is drawn when the row
+    is made, so a counter that starts again (its row rolled back with a test's or a failed
+    first write's transaction) never repeats an earlier key."""
+
+    label = models.CharField(_("应用"), max_length=100, primary_key=True)
+    version = models.PositiveBigIntegerField(_("版本"), default=0)
+    epoch = models.CharField(_("起始标记"), max_length=16, default=new_epoch)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.version}"

@@ -47,6 +47,10 @@ LEADERS_ONLY = frozenset({Role.LEADER})
 SYSADMIN_ONLY = frozenset({Role.SYSADMIN})
 #: The administrators who manage accounts (三员分立: the auditor never does).
 ACCOUNT_ADMINS = frozenset({Role.SYSADMIN, Role.SECADMIN})
+#: The office and the administrators who manage accounts (the menu's 用户).
+OFFICE_AND_ACCOUNT_ADMINS = frozenset({Role.OFFICE, Role.SYSADMIN, Role.SECADMIN})
+#: Office, leaders, liaisons and the system administrator (the menu's 机构).
+STAFF_LIAISONS_AND_SYSADMIN = frozenset({Role.OFFICE, Role.LEADER, Role.LIAISON, Role.SYSADMIN})
 
 
 def role_of(user: object) -> str | None:

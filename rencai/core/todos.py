@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeAlias
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,12 @@ def todos_for(user: AbstractBaseUser | AnonymousUser) -> list[Todo]:
     for provider in _providers:
         items.extend(provider(user))
     return items
+
+
+def todos_of_request(request: HttpRequest) -> list[Todo]:
+    """The user's to-dos, computed once per request (the home page and the menu share them)."""
+    cached: list[Todo] | None = getattr(request, "_rencai_todos", None)
+    if cached is None:
+        cached = todos_for(request.user)
+        request._rencai_todos = cached  # type: ignore[attr-defined]
+    return cached

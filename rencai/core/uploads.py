@@ -5,7 +5,7 @@ import hashlib
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO
+from typing import IO, Any
 
 from django.core.files.uploadedfile import UploadedFile
 
@@ -77,6 +77,25 @@ def check_upload(
         digest.update(chunk)
     upload.seek(0)
     return CheckedUpload(kind=kind, size=size, sha256=digest.hexdigest())
+
+
+def record_upload(instance: Any, checked: CheckedUpload, stored_name: str) -> None:
+    """Write what the check found into a record's ``file_name``, ``file_type``,
+    ``file_size`` and ``sha256`` fields (the columns every checked attachment keeps)."""
+    instance.file_name = stored_name.rsplit("/", 1)[-1][:200]
+    instance.file_type = checked.kind
+    instance.file_size = checked.size
+    instance.sha256 = checked.sha256
+
+
+def check_and_record_upload(
+    instance: Any, allowed: frozenset[str] = DOCUMENT_KINDS, max_bytes: int = 20 * 1024 * 1024
+) -> CheckedUpload:
+    """Check a record's uploaded ``file`` by its content (:func:`check_upload`) and record
+    the result in the record (:func:`record_upload`)."""
+    checked = check_upload(instance.file.file, allowed=allowed, max_bytes=max_bytes)
+    record_upload(instance, checked, instance.file.name)
+    return checked
 
 
 # --- video containers ----------------------------------------------------------------------

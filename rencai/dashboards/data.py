@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from rencai.core.figures import Count, Period, data_items, list_count
+from rencai.core.figures import Count, Grouped, Period, data_items, grouped_counts, list_count
+from rencai.core.roles import CITYWIDE_READERS, Role, role_of
 from rencai.dashboards.models import Target
 from rencai.orgs.models import Organization
 from rencai.returns.models import ReturnPeriod
@@ -18,6 +19,11 @@ from rencai.returns.services import REPORTED_STATES, board
 from rencai.selections.models import Application, ApplicationState, Campaign, CampaignState
 from rencai.talents.models import DictionaryEntry, DictionaryKind, PoolBatch, TalentPool
 from rencai.training import figures as training_figures
+
+#: The filters of the talents list the scope's figures are grouped by, in the order of the
+#: index ``talent_active_figures`` (organisation, category, tier): PostgreSQL 15 then
+#: aggregates the index-only scan as it comes, without hashing every row.
+TALENT_GROUPS = ("organization_kind", "category", "tier")
 
 TIER_NAMES = {"LJ": "领军人才数", "GD": "高端人才数", "YC": "英才数"}
 
@@ -34,15 +40,55 @@ class Scope:
         return self.organization.name if self.organization else "全市"
 
     def talents(self, **query) -> Count:
+        """The talents in the registry (of the scope's institution) with ``query``: from
+        the one grouped count (:meth:`talent_groups`) when ``query`` only picks a category,
+        tier or kind of institution, else counted through the list."""
+        if set(query) <= set(TALENT_GROUPS):
+            return self.talent_groups().count(**query)
         if self.organization is not None:
             query["within"] = self.organization.pk
         return list_count("talents", self.user, is_active="true", **query)
 
+    def talent_groups(self) -> Grouped:
+        """The scope's talents in the registry counted per category × tier × kind of
+        institution, in one query, once per scope (the leader view's matrix, its kinds,
+        a document's tier figures, tables and charts all add these up)."""
+        if "talents" not in self._cache:
+            query: dict[str, object] = {"is_active": "true"}
+            if self.organization is not None:
+                query["within"] = self.organization.pk
+            self._cache["talents"] = grouped_counts("talents", self.user, TALENT_GROUPS, **query)
+        return self._cache["talents"]
+
+    def registered(self) -> dict[int, int] | None:
+        """Active talents per organisation id, from :meth:`talent_groups`, when they are
+        the ones the training figures count for this user (the city seen by a city-wide
+        reader or a liaison, whose list shows every talent under the institutions the
+        figures are about); None otherwise (the training figures count them)."""
+        if self.organization is not None or role_of(self.user) not in (*CITYWIDE_READERS, Role.LIAISON):
+            return None
+        groups = self.talent_groups()
+        return None if groups.rows is None else groups.keys("organization_kind")
+
     def training(self) -> training_figures.Table:
+        """The training figures of the scope: for the city their totals and each
+        institution's own training (:func:`training_figures.totals`), for an institution
+        its row of :meth:`training_by_institution`."""
+        if self.organization is not None:
+            return self.training_by_institution()
         if "training" not in self._cache:
             period = training_figures.Period(self.period.start, self.period.end)
-            self._cache["training"] = training_figures.by_institution(self.user, period)
+            self._cache["training"] = training_figures.totals(self.user, period, self.registered())
         return self._cache["training"]
+
+    def training_by_institution(self) -> training_figures.Table:
+        """Each institution's training figures (a table ranking the institutions)."""
+        if "training_rows" not in self._cache:
+            period = training_figures.Period(self.period.start, self.period.end)
+            self._cache["training_rows"] = training_figures.by_institution(
+                self.user, period, registered=self.registered()
+            )
+        return self._cache["training_rows"]
 
     def training_row(self) -> training_figures.Row | None:
         table = self.training()

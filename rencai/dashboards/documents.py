@@ -6,12 +6,11 @@ says so at its end; nothing is left blank or made up."""
 import io
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from rencai.core.documents import Heading, Image, OfficialDocument, Paragraph, Table, write_official_docx
+from rencai.core.documents import Heading, Image, OfficialDocument, Paragraph, Table, office_name, write_official_docx
 from rencai.dashboards.data import Scope, compute
 from rencai.dashboards.models import DocumentTemplate
 from rencai.dashboards.placeholders import BLOCK, PLACEHOLDER
@@ -54,7 +53,9 @@ def table(scope: Scope, name: str) -> Table:
             caption=f"{name}分布",
         )
     if name == "机构培训":
-        ranked = sorted((r for r in scope.training().rows if r.own_classes), key=lambda r: -r.own_participants)[:15]
+        ranked = sorted(
+            (r for r in scope.training_by_institution().rows if r.own_classes), key=lambda r: -r.own_participants
+        )[:15]
         return Table(
             ["序号", "单位", "期数", "人次"],
             [
@@ -142,7 +143,7 @@ def build(template: DocumentTemplate, scope: Scope) -> tuple[OfficialDocument, l
     title = fill(template.title, values, missing)
     document = OfficialDocument(
         title=title,
-        issuer=template.issuer or settings.RENCAI_OFFICE_NAME,
+        issuer=template.issuer or office_name(),
         issued_on=timezone.localdate(),
         recipients=template.recipients,
         blocks=blocks,

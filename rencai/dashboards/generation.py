@@ -6,6 +6,7 @@ from django_tasks import task
 
 from rencai.core.context import acting_user
 from rencai.core.errors import Refused
+from rencai.core.routing import replica_reads
 from rencai.dashboards.data import Scope
 from rencai.dashboards.documents import render
 from rencai.dashboards.figures import Period
@@ -24,7 +25,8 @@ def generate(document: GeneratedDocument) -> None:
     user = document.requested_by
     refuse_unseen_scope(user, document.organization_id)
     scope = Scope(user=user, period=Period(document.year), organization=document.organization)
-    content, missing = render(document.template, scope)
+    with replica_reads():  # the figures read from the replica when there is one
+        content, missing = render(document.template, scope)
     document.file.save(
         f"{document.template.get_kind_display()}-{document.year}-{document.pk}.docx", ContentFile(content), save=False
     )

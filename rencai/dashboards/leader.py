@@ -4,8 +4,19 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
-from rencai.core.figures import Block, Figure, Period, leader_blocks, list_count, named
+from rencai.core import dataversion
+from rencai.core.figures import (
+    NULL_CHOICE,
+    Block,
+    Figure,
+    Period,
+    grouped_counts,
+    leader_blocks,
+    list_count,
+    named,
+)
 from rencai.core.roles import CITYWIDE_READERS, Role, role_of
 from rencai.dashboards.data import Scope
 from rencai.dashboards.models import Target
@@ -28,29 +39,43 @@ class LeaderData:
     targets: list = field(default_factory=list)
     total: Figure | None = None
 
+    @property
+    def columns(self) -> list[str]:
+        """The matrix's tier columns: each tier, then 未定层级 (so that a row adds up)."""
+        return [t.name for t in self.tiers] + [gettext("未定层级")]
+
 
 def entries(kind: str):
     return list(DictionaryEntry.objects.filter(kind=kind, enabled=True, parent__isnull=True).order_by("order", "code"))
 
 
-def build(user, period: Period) -> LeaderData:
-    """The leader view's figures; in production kept for RENCAI_LEADER_CACHE_SECONDS per
-    role, year and (below city level) organisation — every leader sees the same page, and
-    it takes a few dozen counts to build."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    seconds = getattr(settings, "RENCAI_LEADER_CACHE_SECONDS", 0)
+def visibility_key(user) -> str | None:
+    """What the figures a user sees depend on: the role, and below city level the
+    organisation (a liaison) or the user (anyone else); None for a user without a role."""
     role = role_of(user)
-    if not seconds or role is None:
+    if role is None:
+        return None
+    if role in CITYWIDE_READERS:
+        return f"{role}:city"
+    if role == Role.LIAISON:
+        return f"{role}:org{getattr(user, 'organization_id', '')}"
+    return f"{role}:user{user.pk}"
+
+
+def build(user, period: Period) -> LeaderData:
+    """The leader view's figures, kept per role and scope, year and data version
+    (:func:`rencai.core.dataversion.cached`): every leader sees the same page, a repeated
+    view costs a look-up, and any write shows on the next one."""
+    where = visibility_key(user)
+    if where is None:
         return _build(user, period)
-    where = "city" if role in CITYWIDE_READERS else str(getattr(user, "organization_id", ""))
-    key = f"rencai:leader:{role}:{where}:{period.year}"
-    data = cache.get(key)
-    if data is None:
+
+    def compute() -> LeaderData:
         data = _build(user, period)
         data.scope = Scope(user=None, period=period, organization=data.scope.organization)
-        cache.set(key, data, seconds)
+        return data
+
+    data = dataversion.cached("leader", f"{where}:{period.year}", compute)
     data.scope = Scope(user=user, period=period, organization=data.scope.organization)
     return data
 
@@ -60,13 +85,15 @@ def _build(user, period: Period) -> LeaderData:
     data = LeaderData(
         period=period, scope=scope, categories=entries(DictionaryKind.CATEGORY), tiers=entries(DictionaryKind.TIER)
     )
-    data.total = named("在库人才", scope.talents())
+    groups = scope.talent_groups()  # one query: the total, the matrix and the kinds add it up
+    data.total = named("在库人才", groups.count())
     for category in data.categories:
-        cells = [scope.talents(category=category.pk, tier=tier.pk) for tier in data.tiers]
-        data.matrix.append((category, cells, scope.talents(category=category.pk)))
+        cells = [groups.count(category=category.pk, tier=tier.pk) for tier in data.tiers]
+        cells.append(groups.count(category=category.pk, tier=NULL_CHOICE))
+        data.matrix.append((category, cells, groups.count(category=category.pk)))
     kinds = Block("按机构类型")
     for value, label in OrganizationKind.choices:
-        figure = scope.talents(organization_kind=value)
+        figure = groups.count(organization_kind=value)
         if figure.value:
             kinds.figures.append(named(label, figure))
     data.blocks = [
@@ -84,11 +111,16 @@ def _build(user, period: Period) -> LeaderData:
 
 
 def _pools(user) -> Block:
+    active = grouped_counts("pool-memberships", user, ("pool", "batch"), status="active")  # one query
     block = Block("人才库在库成员")
-    for pool in TalentPool.objects.filter(is_active=True).order_by("name"):
-        block.figures.append(named(pool.name, list_count("pool-memberships", user, pool=pool.pk, status="active")))
-        for batch in PoolBatch.objects.filter(pool=pool).order_by("term_start"):
-            figure = list_count("pool-memberships", user, batch=batch.pk, status="active")
+    pools = list(TalentPool.objects.filter(is_active=True).order_by("name"))
+    batches: dict[int, list[PoolBatch]] = {}
+    for found in PoolBatch.objects.filter(pool__in=pools).order_by("term_start"):  # one query, not one per pool
+        batches.setdefault(found.pool_id, []).append(found)
+    for pool in pools:
+        block.figures.append(named(pool.name, active.count(pool=pool.pk)))
+        for batch in batches.get(pool.pk, []):
+            figure = active.count(batch=batch.pk)
             if figure.value:
                 block.figures.append(named(f"　{pool.name}·{batch.name}", figure))
     return block
@@ -97,9 +129,10 @@ def _pools(user) -> Block:
 def _selections(user, period: Period) -> Block:
     block = Block(f"{period}评选")
     block.figures.append(named("评选活动", list_count("campaigns", user, year=period.year)))
-    for campaign in Campaign.objects.filter(year=period.year, state=CampaignState.DECIDED).order_by("id"):
-        figure = list_count("applications", user, campaign=campaign.pk, state=ApplicationState.WINNER)
-        block.figures.append(named(f"{campaign.name}当选", figure))
+    decided = Campaign.objects.filter(year=period.year, state=CampaignState.DECIDED).order_by("id")
+    winners = grouped_counts("applications", user, ("campaign",), state=ApplicationState.WINNER)
+    for campaign in decided:
+        block.figures.append(named(f"{campaign.name}当选", winners.count(campaign=campaign.pk)))
     return block
 
 
@@ -147,8 +180,8 @@ def rows(data: LeaderData) -> list[list]:
     assert data.total is not None  # build() sets it
     out = [["在库人才", "合计", data.total.value]]
     for category, cells, total in data.matrix:
-        for tier, figure in zip(data.tiers, cells, strict=True):
-            out.append(["人才类别×层级", f"{category.name}·{tier.name}", figure.value])
+        for column, figure in zip(data.columns, cells, strict=True):
+            out.append(["人才类别×层级", f"{category.name}·{column}", figure.value])
         out.append(["人才类别×层级", f"{category.name}·合计", total.value])
     for block in data.blocks:
         out += [[block.title, f.label.strip("　"), "" if f.value is None else str(f.value)] for f in block.figures]

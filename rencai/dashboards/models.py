@@ -2,6 +2,7 @@
 its placeholders checked by the template form against the data items), and the documents
 generated from them."""
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -134,4 +135,16 @@ class GeneratedDocument(ScopedModel):
         verbose_name_plural = _("生成的文稿")
 
     def __str__(self) -> str:
-        return f"{self.template.title}（{self.year}年）"
+        title = self.title_text()
+        return title if str(self.year) in title else f"{title}（{self.year}年）"
+
+    def title_text(self) -> str:
+        """The template's title with its year and scope filled in, as the document's own
+        title reads (``{{年度}}年全市金融人才工作总结`` → 2026年全市金融人才工作总结); the
+        generated file fills every other placeholder from the platform's figures."""
+        whole_city = "全市"  # i18n: a placeholder's value in a Chinese document title
+        values = {
+            "年度": str(self.year),
+            "范围": self.organization.name if self.organization else whole_city,
+        }  # i18n: the placeholders of Chinese document templates
+        return re.sub(r"\{\{\s*([^{}\s]+)\s*\}\}", lambda m: values.get(m.group(1), m.group(0)), self.template.title)

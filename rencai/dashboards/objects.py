@@ -16,6 +16,7 @@ class TargetObjects(ObjectConfig):
     model = Target
     slug = "targets"
     nav_section = "dashboards"
+    nav_roles = OFFICE_AND_LEADERS
     list_columns = ["name", "entry", "pool", "organization", "number", "starts_on", "due_on"]
     form_fields = ["name", "entry", "pool", "organization", "number", "starts_on", "due_on"]
     policy = Policy(view=OFFICE_AND_LEADERS, change=OFFICE_ONLY)
@@ -41,7 +42,8 @@ class TargetObjects(ObjectConfig):
 class TemplateObjects(ObjectConfig):
     model = DocumentTemplate
     slug = "document-templates"
-    nav_section = "dashboards"
+    nav_section = "setup"
+    nav_roles = OFFICE_ONLY
     list_columns = ["kind", "title", "is_active"]
     form_class = TemplateForm
     policy = Policy(view=OFFICE_AND_LEADERS, change=OFFICE_ONLY)
@@ -57,6 +59,7 @@ class GeneratedObjects(ObjectConfig):
     model = GeneratedDocument
     slug = "generated-documents"
     nav_section = "dashboards"
+    nav_roles = OFFICE_AND_LEADERS
     list_columns = ["template", "year", "organization", "requested_by", "state", "missing"]
     policy = Policy(view=OFFICE_AND_LEADERS, create=NOBODY, change=NOBODY)
 

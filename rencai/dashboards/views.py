@@ -22,7 +22,8 @@ from rencai.core.forms import bootstrapify
 from rencai.core.models import AuditAction
 from rencai.core.objects import registered
 from rencai.core.objects.pages import RoleRequiredMixin
-from rencai.core.roles import STAFF_AND_LIAISONS
+from rencai.core.roles import CITYWIDE_READERS, STAFF_AND_LIAISONS, role_of
+from rencai.core.routing import replica_reads
 from rencai.dashboards import leader, services
 from rencai.dashboards.figures import Period
 from rencai.dashboards.forms import GenerateForm
@@ -46,7 +47,8 @@ class LeaderView(RoleRequiredMixin, TemplateView):
     denied_message = gettext_lazy("您的角色无权查看领导驾驶舱。")
 
     def get(self, request, *args, **kwargs):
-        view = leader.build(request.user, Period(year_from(request)))
+        with replica_reads():  # the figures read from the replica when there is one
+            view = leader.build(request.user, Period(year_from(request)))
         if request.GET.get("format") == "xlsx":
             audit.record(
                 AuditAction.EXPORT, object_type="dashboards.leader", changes={"year": view.period.year}, request=request
@@ -57,6 +59,11 @@ class LeaderView(RoleRequiredMixin, TemplateView):
         return self.render_to_response(
             {
                 "view": view,
+                # A liaison's figures are their institution's (the counts are scoped so),
+                # and the page says so rather than "全市".
+                "scope_label": view.scope.label
+                if role_of(request.user) in CITYWIDE_READERS or request.user.organization is None
+                else request.user.organization.name,
                 "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
                 "chart_json": json.dumps(leader.charts(view), ensure_ascii=False),
             }

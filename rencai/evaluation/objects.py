@@ -50,7 +50,8 @@ def _new_version(rubric: Rubric, user, data: dict) -> str:
 class RubricObjects(ObjectConfig):
     model = Rubric
     slug = "rubrics"
-    nav_section = "selections"
+    nav_section = "setup"
+    nav_roles = OFFICE_ONLY
     list_columns = ["name", "edition", "full_marks", "is_active"]
     detail_fields = ["name", "edition", "previous", "description", "is_active", "full_marks"]
     form_fields = ["name", "description", "is_active"]
@@ -98,6 +99,7 @@ class ReviewObjects(ObjectConfig):
     model = Review
     slug = "reviews"
     nav_section = "selections"
+    nav_roles = REVIEW_READERS
     list_columns = ["title", "rubric", "state", "expert_weight", "qualification_weight", "vote_weight"]
     form_fields = [
         "title",
@@ -181,6 +183,7 @@ class DrawObjects(ObjectConfig):
     model = Draw
     slug = "draws"
     nav_section = "selections"
+    nav_roles = OFFICE_ONLY
     list_columns = ["review", "state", "wanted", "backups", "prepared_by", "supervisor", "drawn_at", "signed_at"]
     detail_fields = [
         "review",
@@ -233,6 +236,27 @@ class DrawObjects(ObjectConfig):
             "eligible": len(instance.candidates),
             "removed": len(instance.removed),
         }
+
+    def describe_value(self, obj, field_name, value):
+        """The draw's record in words: its conditions as a sentence, the lists as names
+        (with each recusal's reasons), the drawn order by name."""
+        if field_name == "parameters" and isinstance(value, dict):
+            return services.describe_parameters(value)
+        if field_name in ("candidates", "removed") and isinstance(value, list):
+            people = "；".join(
+                f"{c.get('name', c.get('id'))}（{c.get('organization', '')}）"
+                + (f"：{'、'.join(c['reasons'])}" if c.get("reasons") else "")
+                for c in value
+                if isinstance(c, dict)
+            )
+            return _("共%(count)s人：%(people)s") % {"count": len(value), "people": people}
+        if field_name == "drawn" and isinstance(value, list):
+            names = {c["id"]: c.get("name", c["id"]) for c in obj.candidates if isinstance(c, dict) and "id" in c}
+            return "、".join(f"{i}. {names.get(cid, cid)}" for i, cid in enumerate(value, start=1))
+        return None
+
+    def may_delete(self, obj, user):
+        return obj.state == DrawState.PREPARED
 
     def before_delete(self, instance, user):
         """A drawn or signed draw is the public record of who reviews: never deleted, by
@@ -304,6 +328,7 @@ class ScoreSheetObjects(ObjectConfig):
     model = ScoreSheet
     slug = "score-sheets"
     nav_section = "selections"
+    nav_roles = OFFICE_AND_REVIEWERS
     list_columns = ["item", "reviewer", "state", "total", "is_outlier", "submitted_at"]
     filterset_class = ScoreSheetFilter
     search_fields = ["item__label"]
@@ -344,6 +369,7 @@ class DeclarationObjects(ObjectConfig):
     model = Declaration
     slug = "declarations"
     nav_section = "selections"
+    nav_roles = OFFICE_ONLY
     list_columns = ["expert", "kind", "related_talent", "related_organization", "review", "description", "declared_on"]
     form_fields = ["expert", "kind", "related_talent", "related_organization", "review", "description"]
     search_fields = ["expert__name_simplified", "description"]

@@ -47,6 +47,37 @@ def draw_parameters(draw: Draw) -> dict:
     }
 
 
+def describe_parameters(parameters: dict) -> str:
+    """A draw's conditions as a sentence: 评审“…”；从“济南市金融专家智库”抽取5人、备选2人；…"""
+    from django.utils.translation import gettext as _
+
+    from rencai.evaluation.models import RECUSAL_LEVELS, Review
+    from rencai.talents.models import PoolLevel, TalentPool
+
+    if not parameters:
+        return ""
+    parts = []
+    review = Review.objects.filter(pk=parameters["review"]).first() if parameters.get("review") else None
+    if review is not None:
+        parts.append(_("评审“%(review)s”") % {"review": review})
+    pools = "、".join(f"“{p}”" for p in TalentPool.objects.filter(pk__in=parameters.get("pools") or []))
+    parts.append(
+        _("从%(pools)s抽取%(wanted)s人、备选%(backups)s人")
+        % {"pools": pools or _("全部专家库"), "wanted": parameters.get("wanted"), "backups": parameters.get("backups")}
+    )
+    if parameters.get("specialty"):
+        parts.append(_("专业领域包含“%(specialty)s”") % {"specialty": parameters["specialty"]})
+    if parameters.get("pool_level"):
+        level = dict(PoolLevel.choices).get(parameters["pool_level"], parameters["pool_level"])
+        parts.append(_("专家级别为%(level)s") % {"level": level})
+    if parameters.get("recusal_years") is not None:
+        parts.append(_("回避年限%(years)s年") % {"years": parameters["recusal_years"]})
+    if parameters.get("recusal_level") is not None:
+        level = dict(RECUSAL_LEVELS).get(parameters["recusal_level"], parameters["recusal_level"])
+        parts.append(_("机构回避层级：%(level)s") % {"level": level})
+    return "；".join(str(p) for p in parts) + "。"
+
+
 def head_rooted(paths: set[str]) -> dict[str, str]:
     """Each organisation path cut so that it starts at the top financial institution of its
     tree (the head institution); a tree without one keeps its whole path."""

@@ -5,6 +5,8 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -130,14 +132,28 @@ class RankingView(RoleRequiredMixin, TemplateView):
         return xlsx_response(write_xlsx("评审排名", headers, rows), f"{review.title}-排名")
 
 
-class DrawVerifyView(RoleRequiredMixin, TemplateView):
+class DrawVerifyView(TemplateView):
     """The draw recomputed from its published record. Office staff and leaders may open it
-    at once; every other business user once the review has ended (expert names stay
-    confidential while scoring is under way)."""
+    at once; every other business user, and anyone without logging in, once the review
+    has ended (expert names stay confidential while scoring is under way; the public page
+    shows them masked)."""
 
     template_name = "evaluation/draw_verify.html"
-    roles = BUSINESS_ROLES
-    denied_message = gettext_lazy("您的角色无权查看。")
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and role_of(user) not in BUSINESS_ROLES:
+            raise PermissionDenied(_("您的角色无权查看。"))
+        if not user.is_authenticated and not self.closed_draws().filter(pk=kwargs["pk"]).exists():
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def closed_draws(self):
+        return (
+            Draw.objects.exclude(state=DrawState.PREPARED)
+            .filter(review__state=ReviewState.CLOSED)
+            .select_related("review")
+        )
 
     def get(self, request, *args, **kwargs):
         draw = self.draw()
@@ -153,6 +169,7 @@ class DrawVerifyView(RoleRequiredMixin, TemplateView):
                 "draw": draw,
                 "record": record,
                 "parameters_json": canonical_json(draw.parameters),
+                "parameters_text": services.describe_parameters(draw.parameters),
                 "checks": services.verify_draw(draw),
                 "order": self.order(draw),
             }
@@ -160,9 +177,10 @@ class DrawVerifyView(RoleRequiredMixin, TemplateView):
 
     def draw(self) -> Draw:
         user = self.request.user
-        draws = Draw.objects.exclude(state=DrawState.PREPARED).select_related("review")
-        if role_of(user) not in CITYWIDE_READERS:
-            draws = draws.filter(review__state=ReviewState.CLOSED)
+        if user.is_authenticated and role_of(user) in CITYWIDE_READERS:
+            draws = Draw.objects.exclude(state=DrawState.PREPARED).select_related("review")
+        else:
+            draws = self.closed_draws()
         return get_object_or_404(draws, pk=self.kwargs["pk"])
 
     def order(self, draw: Draw) -> list[dict]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.objects import registered
 from rencai.funds import services
@@ -18,7 +19,7 @@ from rencai.funds.models import Fund, Payment, PaymentState
 from rencai.orgs.models import Organization
 from rencai.talents.models import Talent
 
-LEDGER_HEADERS = [_("科目"), _("摘要"), _("金额"), _("凭证号")]
+LEDGER_HEADERS = [gettext_lazy("科目"), gettext_lazy("摘要"), gettext_lazy("金额"), gettext_lazy("凭证号")]
 
 
 @dataclass
@@ -67,7 +68,8 @@ def ledger_rows(payments: QuerySet[Payment], unmasked: bool) -> Iterator[list[st
         payee = payment.talent.name if payment.talent else str(payment.organization or "")
         yield [
             subject,
-            f"{payment.paid_on or ''} 付{payee}：{payment.summary}",
+            _("%(paid_on)s 付%(payee)s：%(summary)s")
+            % {"paid_on": payment.paid_on or "", "payee": payee, "summary": payment.summary},
             money(payment.amount),
             payment.voucher_number,
         ]
@@ -75,7 +77,8 @@ def ledger_rows(payments: QuerySet[Payment], unmasked: bool) -> Iterator[list[st
         if payment.state == PaymentState.REVERSED:
             yield [
                 subject,
-                f"冲销：付{payee}：{payment.summary}（{payment.reversal_reason}）",
+                _("冲销：付%(payee)s：%(summary)s（%(reversal_reason)s）")
+                % {"payee": payee, "summary": payment.summary, "reversal_reason": payment.reversal_reason},
                 money(-payment.amount),
                 payment.voucher_number,
             ]

@@ -90,7 +90,7 @@ class Fund(ScopedModel):
     """The year's special talent fund (e.g. 260万元), with the document that set it."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
-    name = models.CharField(_("资金名称"), max_length=100, default="人才专项资金")
+    name = models.CharField(_("资金名称"), max_length=100, default="人才专项资金")  # i18n: stored (the field's default)
     amount = MoneyField(_("资金总额（元）"))
     document_number = models.CharField(_("资金文号"), max_length=100, blank=True)
     state = models.CharField(_("状态"), max_length=20, choices=FundState.choices, default=FundState.OPEN)
@@ -104,7 +104,7 @@ class Fund(ScopedModel):
         verbose_name_plural = _("人才专项资金")
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.name}"
+        return _("%(year)s年%(name)s") % {"year": self.year, "name": self.name}
 
 
 class Purpose(models.TextChoices):
@@ -140,7 +140,7 @@ class BudgetLine(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fund.year}年·{self.get_purpose_display()}"
+        return _("%(year)s年·%(purpose)s") % {"year": self.fund.year, "purpose": self.get_purpose_display()}
 
     def _balance(self) -> Any:
         from rencai.funds.services import balance
@@ -217,7 +217,11 @@ class BudgetAdjustment(ScopedModel):
         verbose_name_plural = _("预算调整")
 
     def __str__(self) -> str:
-        return f"{self.line} {self.get_direction_display()}{self.amount}元"
+        return _("%(line)s %(direction)s%(amount)s元") % {
+            "line": self.line,
+            "direction": self.get_direction_display(),
+            "amount": self.amount,
+        }
 
     @property
     def delta(self) -> Decimal:
@@ -504,11 +508,11 @@ class AllowanceRule(ScopedModel):
     def describe(self) -> str:
         parts = []
         if self.tier_id:
-            parts.append(f"人才层级为{self.tier}")
+            parts.append(f"人才层级为{self.tier}")  # i18n: stored (the holder's eligibility)
         if self.level_id:
-            parts.append(f"百千万层次为{self.level}")
+            parts.append(f"百千万层次为{self.level}")  # i18n: stored (the holder's eligibility)
         if self.honour_name:
-            parts.append(f"获“{self.honour_name}”荣誉")
+            parts.append(f"获“{self.honour_name}”荣誉")  # i18n: stored (the holder's eligibility)
         return f"{self.name}：" + "、".join(parts)
 
 
@@ -630,7 +634,7 @@ class AwardRule(ScopedModel):
         verbose_name_plural = _("评选奖励标准")
 
     def __str__(self) -> str:
-        return f"{self.campaign} · {self.amount}元"
+        return _("%(campaign)s · %(amount)s元") % {"campaign": self.campaign, "amount": self.amount}
 
     def clean(self) -> None:
         if self.amount is not None and self.amount <= 0:

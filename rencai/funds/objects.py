@@ -12,10 +12,18 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import Refused
 from rencai.core.objects import Action, ObjectConfig, Policy, Section, register
-from rencai.core.roles import ALL_BUT_EXPERTS, NOBODY, OFFICE_AND_LEADERS, OFFICE_ONLY
+from rencai.core.roles import (
+    ALL_BUT_EXPERTS,
+    NOBODY,
+    OFFICE_AND_LEADERS,
+    OFFICE_AND_LIAISONS,
+    OFFICE_ONLY,
+    STAFF_AND_LIAISONS,
+)
 from rencai.funds import services
 from rencai.funds.filters import AdjustmentFilter, BatchFilter, HolderFilter, LineFilter, PaymentFilter
 from rencai.funds.models import (
@@ -53,7 +61,13 @@ def _money_rows(label: str, current: services.Balance) -> list[str]:
     ]
 
 
-BALANCE_HEADERS = [_("科目"), _("预算（元）"), _("已列支待付（元）"), _("已支付（元）"), _("可用余额（元）")]
+BALANCE_HEADERS = [
+    gettext_lazy("科目"),
+    gettext_lazy("预算（元）"),
+    gettext_lazy("已列支待付（元）"),
+    gettext_lazy("已支付（元）"),
+    gettext_lazy("可用余额（元）"),
+]
 
 
 def _open_fund(queryset, user):
@@ -69,13 +83,14 @@ class FundObjects(ObjectConfig):
     model = Fund
     slug = "funds"
     nav_section = "funds"
+    nav_roles = OFFICE_AND_LEADERS
     list_columns = ["year", "name", "amount", "document_number", "state"]
     form_fields = ["year", "name", "amount", "document_number", "notes"]
     search_fields = ["name", "document_number"]
     ordering = ["-year"]
     policy = Policy(view=OFFICE_AND_LEADERS, change=OFFICE_ONLY, narrow_editable=_open_fund)
     actions = FUND_WORKFLOW.actions()
-    delete_hint = _("已有预算科目的资金不能删除，可办理年终结账。")
+    delete_hint = gettext_lazy("已有预算科目的资金不能删除，可办理年终结账。")
 
     def before_save(self, instance, user, creating):
         if not creating:
@@ -119,6 +134,7 @@ class LineObjects(ObjectConfig):
     model = BudgetLine
     slug = "budget-lines"
     nav_section = "funds"
+    nav_roles = OFFICE_ONLY
     list_columns = ["fund", "purpose", "amount", "budget", "committed", "paid", "remaining"]
     form_fields = ["fund", "purpose", "amount", "notes"]
     filterset_class = LineFilter
@@ -188,6 +204,7 @@ class AdjustmentObjects(ObjectConfig):
     model = BudgetAdjustment
     slug = "budget-adjustments"
     nav_section = "funds"
+    nav_roles = OFFICE_ONLY
     list_columns = ["line", "direction", "amount", "reason", "state", "proposed_by", "approved_by"]
     detail_fields = [*list_columns, "approval_note", "approved_at"]
     form_fields = ["line", "direction", "amount", "reason"]
@@ -215,6 +232,7 @@ class PaymentObjects(ObjectConfig):
     model = Payment
     slug = "payments"
     nav_section = "funds"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["line", "kind", "summary", "talent", "organization", "amount", "state", "voucher_number", "paid_on"]
     form_fields = [
         "line",
@@ -285,6 +303,7 @@ class SchemeObjects(ObjectConfig):
     model = AllowanceScheme
     slug = "allowance-schemes"
     nav_section = "funds"
+    nav_roles = OFFICE_AND_LEADERS
     list_columns = ["name", "line", "frequency", "term_start", "term_end", "state"]
     form_fields = ["name", "line", "frequency", "term_start", "term_end", "region", "document_number"]
     search_fields = ["name", "document_number"]
@@ -359,10 +378,14 @@ def _active(scheme: AllowanceScheme, user: Any) -> bool:
 
 
 SchemeObjects.actions = [
-    Action("propose", _("按规则生成享受名单"), OFFICE_ONLY, _propose, available=_active),
-    Action("confirm_all", _("确认全部拟享受人员"), OFFICE_ONLY, _confirm_all, available=_active, style="success"),
-    Action("generate", _("生成发放批次"), OFFICE_ONLY, _generate, inputs=_generate_inputs, available=_active),
-    Action("review", _("复核享受资格"), OFFICE_ONLY, _review, available=_active, style="outline-secondary"),
+    Action("propose", gettext_lazy("按规则生成享受名单"), OFFICE_ONLY, _propose, available=_active),
+    Action(
+        "confirm_all", gettext_lazy("确认全部拟享受人员"), OFFICE_ONLY, _confirm_all, available=_active, style="success"
+    ),
+    Action(
+        "generate", gettext_lazy("生成发放批次"), OFFICE_ONLY, _generate, inputs=_generate_inputs, available=_active
+    ),
+    Action("review", gettext_lazy("复核享受资格"), OFFICE_ONLY, _review, available=_active, style="outline-secondary"),
 ]
 
 
@@ -370,7 +393,8 @@ SchemeObjects.actions = [
 class RuleObjects(ObjectConfig):
     model = AllowanceRule
     slug = "allowance-rules"
-    nav_section = "funds"
+    nav_section = "setup"
+    nav_roles = OFFICE_ONLY
     list_columns = ["scheme", "name", "tier", "level", "honour_name", "amount"]
     form_fields = ["scheme", "name", "tier", "level", "honour_name", "amount"]
     policy = Policy(view=OFFICE_AND_LEADERS, change=OFFICE_ONLY)
@@ -382,6 +406,7 @@ class HolderObjects(ObjectConfig):
     model = AllowanceHolder
     slug = "allowance-holders"
     nav_section = "funds"
+    nav_roles = OFFICE_AND_LIAISONS
     list_columns = ["scheme", "talent", "eligibility", "amount", "state", "stopped_from", "stop_reason"]
     detail_fields = [*list_columns, "rule", "confirmed_by", "confirmed_at"]
     filterset_class = HolderFilter
@@ -397,6 +422,7 @@ class BatchObjects(ObjectConfig):
     model = PaymentBatch
     slug = "payment-batches"
     nav_section = "funds"
+    nav_roles = OFFICE_ONLY
     list_columns = ["scheme", "label", "period_start", "period_end", "state", "created_by"]
     filterset_class = BatchFilter
     policy = Policy(view=OFFICE_AND_LEADERS, create=NOBODY, change=NOBODY, delete=NOBODY)
@@ -426,11 +452,12 @@ def _commit(rule: AwardRule, user: Any, data: dict) -> str:
 class AwardRuleObjects(ObjectConfig):
     model = AwardRule
     slug = "award-rules"
-    nav_section = "funds"
+    nav_section = "setup"
+    nav_roles = OFFICE_ONLY
     list_columns = ["campaign", "line", "amount"]
     form_fields = ["campaign", "line", "amount"]
     policy = Policy(view=OFFICE_AND_LEADERS, change=OFFICE_ONLY)
-    actions = [Action("commit", _("为当选者申请奖励"), OFFICE_ONLY, _commit, style="success")]
+    actions = [Action("commit", gettext_lazy("为当选者申请奖励"), OFFICE_ONLY, _commit, style="success")]
     list_related = ("campaign", "line__fund")
 
     def detail_sections(self, obj, user):

@@ -256,8 +256,8 @@ def period_of(scheme: AllowanceScheme, on: date) -> tuple[date, date, str]:
     if scheme.frequency == Frequency.MONTHLY:
         start = on.replace(day=1)
         end = on.replace(day=monthrange(on.year, on.month)[1])
-        return start, end, f"{on.year}年{on.month}月"
-    return date(on.year, 1, 1), date(on.year, 12, 31), f"{on.year}年度"
+        return start, end, f"{on.year}年{on.month}月"  # i18n: stored (the batch's period label)
+    return date(on.year, 1, 1), date(on.year, 12, 31), f"{on.year}年度"  # i18n: stored (the batch's period label)
 
 
 def next_period_start(scheme: AllowanceScheme, on: date) -> date:
@@ -411,7 +411,7 @@ def commit_awards(rule: AwardRule, user: Any) -> int:
             payment = Payment(
                 line=rule.line,
                 kind=PaymentKind.AWARD,
-                summary=f"{campaign}{campaign.title_awarded()}奖励",
+                summary=f"{campaign}{campaign.title_awarded()}奖励",  # i18n: stored (the payment's summary)
                 application=application,
                 talent=application.talent,
                 organization=application.organization,

@@ -4,6 +4,7 @@ institution) and the finance ledger export."""
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
@@ -63,7 +64,8 @@ class LedgerView(RoleRequiredMixin, TemplateView):
         fund = _fund(request)
         unmasked = may_unmask(request.user) and request.GET.get("unmask") == "1"
         payments = _payments(request, fund)
-        content = write_xlsx("资金支出明细", figures.LEDGER_HEADERS, figures.ledger_rows(payments, unmasked))
+        headers = [str(h) for h in figures.LEDGER_HEADERS]
+        content = write_xlsx(_("资金支出明细"), headers, figures.ledger_rows(payments, unmasked))
         audit.record(
             AuditAction.EXPORT,
             object_type="funds.ledger",
@@ -71,4 +73,4 @@ class LedgerView(RoleRequiredMixin, TemplateView):
             changes={"fund": fund.pk if fund else None, "unmasked": unmasked},
             request=request,
         )
-        return xlsx_response(content, f"资金支出明细-{fund.year if fund else ''}")
+        return xlsx_response(content, _("资金支出明细-%(year)s") % {"year": fund.year if fund else ""})

@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import Refused
 from rencai.core.objects import Transition, Workflow, reason_input
@@ -88,10 +89,12 @@ def _reject(payment: Payment, user: Any, data: dict[str, Any]) -> None:
 
 
 PAYMENT_TRANSITIONS = [
-    Transition("check", _("审核"), (PaymentState.APPLIED,), PaymentState.CHECKED, OFFICE_ONLY, effect=_check),
+    Transition(
+        "check", gettext_lazy("审核"), (PaymentState.APPLIED,), PaymentState.CHECKED, OFFICE_ONLY, effect=_check
+    ),
     Transition(
         "approve",
-        _("审批"),
+        gettext_lazy("审批"),
         (PaymentState.CHECKED,),
         PaymentState.APPROVED,
         LEADERS_ONLY,
@@ -100,7 +103,7 @@ PAYMENT_TRANSITIONS = [
     ),
     Transition(
         "pay",
-        _("登记支付"),
+        gettext_lazy("登记支付"),
         (PaymentState.APPROVED,),
         PaymentState.PAID,
         OFFICE_ONLY,
@@ -110,21 +113,21 @@ PAYMENT_TRANSITIONS = [
     ),
     Transition(
         "reverse",
-        _("冲销"),
+        gettext_lazy("冲销"),
         (PaymentState.PAID,),
         PaymentState.REVERSED,
         OFFICE_ONLY,
-        inputs=reason_input(_("冲销原因"), name="reversal_reason"),
+        inputs=reason_input(gettext_lazy("冲销原因"), name="reversal_reason"),
         effect=_reverse,
         style="outline-danger",
     ),
     Transition(
         "reject",
-        _("退回"),
+        gettext_lazy("退回"),
         COMMITTED_STATES,
         PaymentState.REJECTED,
         OFFICE_AND_LEADERS,
-        inputs=reason_input(_("退回原因"), name="reversal_reason"),
+        inputs=reason_input(gettext_lazy("退回原因"), name="reversal_reason"),
         effect=_reject,
         style="outline-danger",
     ),
@@ -161,21 +164,21 @@ ADJUSTMENT_WORKFLOW = Workflow(
     [
         Transition(
             "approve",
-            _("批准调整"),
+            gettext_lazy("批准调整"),
             (ApprovalState.PROPOSED,),
             ApprovalState.APPROVED,
             OFFICE_AND_LEADERS,
-            inputs=reason_input(_("审批意见"), required=False, name="approval_note"),
+            inputs=reason_input(gettext_lazy("审批意见"), required=False, name="approval_note"),
             effect=_approve_adjustment,
             style="success",
         ),
         Transition(
             "reject",
-            _("不予批准"),
+            gettext_lazy("不予批准"),
             (ApprovalState.PROPOSED,),
             ApprovalState.REJECTED,
             OFFICE_AND_LEADERS,
-            inputs=reason_input(_("审批意见"), name="approval_note"),
+            inputs=reason_input(gettext_lazy("审批意见"), name="approval_note"),
             effect=_reject_adjustment,
             style="outline-danger",
         ),
@@ -194,7 +197,7 @@ def _close(fund: Fund, user: Any, data: dict[str, Any]) -> None:
 
 FUND_WORKFLOW = Workflow(
     "state",
-    [Transition("close", _("年终结账"), (FundState.OPEN,), FundState.CLOSED, OFFICE_ONLY, effect=_close)],
+    [Transition("close", gettext_lazy("年终结账"), (FundState.OPEN,), FundState.CLOSED, OFFICE_ONLY, effect=_close)],
 )
 
 
@@ -224,7 +227,7 @@ HOLDER_WORKFLOW = Workflow(
     [
         Transition(
             "confirm",
-            _("确认享受"),
+            gettext_lazy("确认享受"),
             (HolderState.PROPOSED,),
             HolderState.CONFIRMED,
             OFFICE_ONLY,
@@ -233,16 +236,16 @@ HOLDER_WORKFLOW = Workflow(
         ),
         Transition(
             "decline",
-            _("不予确认"),
+            gettext_lazy("不予确认"),
             (HolderState.PROPOSED,),
             HolderState.DECLINED,
             OFFICE_ONLY,
-            inputs=reason_input(_("原因"), name="stop_reason"),
+            inputs=reason_input(gettext_lazy("原因"), name="stop_reason"),
             style="outline-danger",
         ),
         Transition(
             "stop",
-            _("自下期起停发"),
+            gettext_lazy("自下期起停发"),
             (HolderState.CONFIRMED,),
             HolderState.STOPPED,
             OFFICE_ONLY,
@@ -267,11 +270,16 @@ BATCH_WORKFLOW = Workflow(
     "state",
     [
         Transition(
-            "check", _("批量审核"), (BatchState.APPLIED,), BatchState.CHECKED, OFFICE_ONLY, effect=_batch_step("check")
+            "check",
+            gettext_lazy("批量审核"),
+            (BatchState.APPLIED,),
+            BatchState.CHECKED,
+            OFFICE_ONLY,
+            effect=_batch_step("check"),
         ),
         Transition(
             "approve",
-            _("批量审批"),
+            gettext_lazy("批量审批"),
             (BatchState.CHECKED,),
             BatchState.APPROVED,
             LEADERS_ONLY,
@@ -280,7 +288,7 @@ BATCH_WORKFLOW = Workflow(
         ),
         Transition(
             "pay",
-            _("批量登记支付"),
+            gettext_lazy("批量登记支付"),
             (BatchState.APPROVED,),
             BatchState.PAID,
             OFFICE_ONLY,

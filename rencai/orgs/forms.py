@@ -11,6 +11,7 @@ ORGANIZATION_FIELDS = [
     "credit_code",
     "address",
     "contact_phone",
+    "aliases",
     "is_active",
 ]
 
@@ -19,6 +20,7 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ORGANIZATION_FIELDS
+        widgets = {"aliases": forms.Textarea(attrs={"rows": 3})}
 
 
 class LiaisonOrganizationForm(forms.ModelForm):

@@ -78,6 +78,11 @@ class Organization(ScopedModel):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
+    aliases = models.TextField(
+        _("别名"),
+        blank=True,
+        help_text=_("本机构的其他常用名称，每行一个（如“工行济南分行”）；导入花名册时按别名识别机构。"),
+    )
     path = models.CharField(_("层级路径"), max_length=255, editable=False, db_index=True, default="")
 
     scope_path = "path"

@@ -1,7 +1,15 @@
 """Organisations and departments, declared once for pages, export and API."""
 
 from rencai.core.objects import ObjectConfig, Policy, register
-from rencai.core.roles import BUSINESS_ROLES, OFFICE_AND_LIAISONS, SYSADMIN_ONLY, Role, role_of
+from rencai.core.roles import (
+    BUSINESS_ROLES,
+    OFFICE_AND_LIAISONS,
+    OFFICE_ONLY,
+    STAFF_LIAISONS_AND_SYSADMIN,
+    SYSADMIN_ONLY,
+    Role,
+    role_of,
+)
 from rencai.orgs.filters import DepartmentFilter, OrganizationFilter
 from rencai.orgs.forms import ORGANIZATION_FIELDS, DepartmentForm, LiaisonOrganizationForm, OrganizationForm
 from rencai.orgs.imports import OrganizationSchema
@@ -14,6 +22,7 @@ class OrganizationObjects(ObjectConfig):
     slug = "organizations"
     import_schema = OrganizationSchema
     nav_section = "orgs"
+    nav_roles = STAFF_LIAISONS_AND_SYSADMIN
     list_columns = ["name", "short_name", "kind", "parent", "region", "credit_code", "is_active"]
     detail_fields = ORGANIZATION_FIELDS
     form_fields = ORGANIZATION_FIELDS
@@ -35,6 +44,7 @@ class DepartmentObjects(ObjectConfig):
     model = Department
     slug = "departments"
     nav_section = "orgs"
+    nav_roles = OFFICE_ONLY
     list_columns = ["organization", "name", "parent", "order"]
     form_fields = ["organization", "name", "parent", "order"]
     form_class = DepartmentForm

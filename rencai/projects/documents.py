@@ -1,8 +1,6 @@
 """The supervision notice (督办单) as a Word document in the official layout."""
 
-from django.conf import settings
-
-from rencai.core.documents import OfficialDocument, Paragraph, Table, chinese_date, write_official_docx
+from rencai.core.documents import OfficialDocument, Paragraph, Table, chinese_date, office_name, write_official_docx
 from rencai.projects.models import SupervisionNotice
 
 
@@ -21,7 +19,7 @@ def notice_docx(notice: SupervisionNotice) -> bytes:
     reply = f"请于{chinese_date(notice.reply_by)}前" if notice.reply_by else "请在5个工作日内"
     document = OfficialDocument(
         title="督办通知单",
-        issuer=settings.RENCAI_OFFICE_NAME,
+        issuer=office_name(),
         issued_on=notice.issued_on,
         document_number=notice.code,
         recipients=f"{task.organization.name}：",

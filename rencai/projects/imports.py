@@ -1,5 +1,7 @@
 """The office's task list as a spreadsheet: one row per task of a programme."""
 
+from django.utils.translation import gettext as _
+
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowRejected
 from rencai.projects.models import ProjectTask
 
@@ -39,4 +41,4 @@ class TaskSchema(ImportSchema):
     def check_row(self, values: dict, context: ImportContext) -> None:
         starts, due = values.get("starts_on"), values.get("due_on")
         if starts and due and due < starts:
-            raise RowRejected([("due_on", "invalid", "完成时限不能早于开始日期。")])
+            raise RowRejected([("due_on", "invalid", _("完成时限不能早于开始日期。"))])

@@ -323,7 +323,7 @@ class SupervisionNotice(ScopedModel):
 
     @property
     def code(self) -> str:
-        return f"督办〔{self.year}〕{self.number}号"
+        return f"督办〔{self.year}〕{self.number}号"  # i18n: document number
 
 
 class ColourChange(ScopedModel):

@@ -7,6 +7,7 @@ read everything, mark tasks 领导关注 and add instructions (批示)."""
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import Conflict, Refused
 from rencai.core.objects import Action, ObjectConfig, Policy, register, registered, related_sections
@@ -36,6 +37,7 @@ class ProjectObjects(ObjectConfig):
     model = TalentProject
     slug = "talent-projects"
     nav_section = "projects"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["name", "starts_year", "ends_year", "lead_leader", "lead_unit", "budget_line"]
     form_fields = [
         "name",
@@ -105,6 +107,7 @@ class TaskObjects(ObjectConfig):
     model = ProjectTask
     slug = "project-tasks"
     nav_section = "projects"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = [
         "title",
         "project",
@@ -157,10 +160,10 @@ class TaskObjects(ObjectConfig):
     policy = Policy(view=STAFF_AND_LIAISONS, change=OFFICE_ONLY, narrow_editable=_not_closed)
     actions = [
         *TASK_WORKFLOW.actions(),
-        Action("attention", _("领导关注"), LEADERS_ONLY, _toggle_attention, style="outline-warning"),
+        Action("attention", gettext_lazy("领导关注"), LEADERS_ONLY, _toggle_attention, style="outline-warning"),
         Action(
             "instruct",
-            _("批示"),
+            gettext_lazy("批示"),
             LEADERS_ONLY,
             _instruct,
             inputs=instruct_inputs,
@@ -168,7 +171,7 @@ class TaskObjects(ObjectConfig):
         ),
         Action(
             "notice",
-            _("签发督办单"),
+            gettext_lazy("签发督办单"),
             OFFICE_ONLY,
             _issue_notice,
             inputs=notice_inputs,
@@ -311,7 +314,7 @@ class InstructionObjects(ObjectConfig):
     actions = [
         Action(
             "answer",
-            _("答复批示"),
+            gettext_lazy("答复批示"),
             OFFICE_AND_LIAISONS,
             _answer,
             inputs=answer_inputs,
@@ -328,6 +331,7 @@ class NoticeObjects(ObjectConfig):
     model = SupervisionNotice
     slug = "supervision-notices"
     nav_section = "projects"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["year", "number", "task", "issued_on", "reply_by", "state", "signed_by", "signed_at"]
     detail_fields = [
         "year",

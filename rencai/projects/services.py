@@ -152,6 +152,8 @@ def _apply(tasks: list[ProjectTask], today: date) -> int:
                 for i, (t, w) in enumerate(due)
             ]
             create_many(SupervisionNotice, notices)
+            for notice in notices:
+                _tell_unit(notice)
     return len(history)
 
 
@@ -191,7 +193,21 @@ def issue_notice(task: ProjectTask, reason: str, today: date | None = None) -> S
         )
         notice.full_clean()
         notice.save()
+        _tell_unit(notice)
     return notice
+
+
+def _tell_unit(notice: SupervisionNotice) -> None:
+    """The responsible unit's liaisons find the supervision notice in their message centre."""
+    from django.urls import reverse
+
+    from rencai.accounts.models import MessageKind
+    from rencai.accounts.notices import liaisons_of, notify
+
+    task = notice.task
+    title = _("督办：%(task)s（%(reason)s）") % {"task": task, "reason": notice.reason[:60]}
+    url = reverse("objects:supervision-notices-detail", args=[notice.pk])
+    notify(liaisons_of(task.organization), title, kind=MessageKind.SUPERVISION, url=url)
 
 
 def figure_conditions(today: date) -> dict[str, Q]:

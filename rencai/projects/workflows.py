@@ -10,6 +10,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import NotPermitted, Refused
 from rencai.core.objects import Transition, Workflow, reason_input
@@ -78,10 +79,12 @@ class TaskWorkflow(Workflow):
 TASK_WORKFLOW = TaskWorkflow(
     "state",
     [
-        Transition("assign", _("交办"), (TaskState.DRAFT,), TaskState.ASSIGNED, OFFICE_ONLY, _assign_inputs, _assign),
+        Transition(
+            "assign", gettext_lazy("交办"), (TaskState.DRAFT,), TaskState.ASSIGNED, OFFICE_ONLY, _assign_inputs, _assign
+        ),
         Transition(
             "sign",
-            _("签收"),
+            gettext_lazy("签收"),
             (TaskState.ASSIGNED,),
             TaskState.SIGNED,
             frozenset({Role.LIAISON}),
@@ -91,26 +94,26 @@ TASK_WORKFLOW = TaskWorkflow(
         ),
         Transition(
             "feedback",
-            _("反馈办结情况"),
+            gettext_lazy("反馈办结情况"),
             (TaskState.SIGNED, TaskState.IN_PROGRESS),
             TaskState.REPORTED,
             OFFICE_AND_LIAISONS,
-            reason_input(_("办理情况"), name="completion_note"),
+            reason_input(gettext_lazy("办理情况"), name="completion_note"),
             _require_note,
         ),
         Transition(
             "send_back",
-            _("复核退回"),
+            gettext_lazy("复核退回"),
             (TaskState.REPORTED,),
             TaskState.IN_PROGRESS,
             OFFICE_ONLY,
-            reason_input(_("退回理由"), name="return_reason"),
+            reason_input(gettext_lazy("退回理由"), name="return_reason"),
             _send_back,
             style="outline-danger",
         ),
         Transition(
             "close",
-            _("复核通过并办结"),
+            gettext_lazy("复核通过并办结"),
             (TaskState.REPORTED,),
             TaskState.CLOSED,
             # Liaisons are offered nothing (the roles) and refused by the effect if asked.
@@ -133,11 +136,11 @@ NOTICE_WORKFLOW = Workflow(
     [
         Transition(
             "sign",
-            _("签收督办单"),
+            gettext_lazy("签收督办单"),
             (NoticeState.SENT,),
             NoticeState.SIGNED,
             frozenset({Role.LIAISON}),
-            reason_input(_("签收意见"), required=False, name="sign_note"),
+            reason_input(gettext_lazy("签收意见"), required=False, name="sign_note"),
             _sign_notice,
             condition=lambda notice, user: _own_unit(notice.task, user),
             style="success",

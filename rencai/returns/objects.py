@@ -6,15 +6,9 @@ from django.utils.translation import gettext as _
 
 from rencai.core.errors import Conflict
 from rencai.core.objects import Action, ObjectConfig, Policy, Section, register, related_sections
-from rencai.core.roles import (
-    NOBODY,
-    OFFICE_AND_LEADERS,
-    OFFICE_AND_LIAISONS,
-    OFFICE_ONLY,
-    STAFF_AND_LIAISONS,
-    role_of,
-)
+from rencai.core.roles import NOBODY, OFFICE_AND_LEADERS, OFFICE_AND_LIAISONS, OFFICE_ONLY, STAFF_AND_LIAISONS, role_of
 from rencai.returns import services
+from rencai.returns.filters import SubmissionFilter
 from rencai.returns.forms import IndicatorForm, ReturnFormForm, RuleForm
 from rencai.returns.models import Indicator, ReturnForm, ReturnPeriod, Submission, ValidationRule
 from rencai.returns.workflows import SUBMISSION_WORKFLOW
@@ -34,6 +28,7 @@ class ReturnFormObjects(ObjectConfig):
     model = ReturnForm
     slug = "return-forms"
     nav_section = "returns"
+    nav_roles = OFFICE_AND_LEADERS
     list_columns = ["code", "name", "edition", "period_type", "kinds_display", "is_survey"]
     detail_fields = ["code", "name", "edition", "previous", "period_type", "kinds_display", "description", "is_survey"]
     form_class = ReturnFormForm
@@ -99,10 +94,11 @@ class PeriodObjects(ObjectConfig):
     model = ReturnPeriod
     slug = "return-periods"
     nav_section = "returns"
+    nav_roles = OFFICE_ONLY
     list_columns = ["form", "label", "starts_on", "ends_on", "due_on", "is_open"]
     form_fields = ["form", "label", "starts_on", "ends_on", "due_on", "is_open"]
     policy = Policy(view=STAFF_AND_LIAISONS, change=OFFICE_ONLY)
-    actions = [Action("remind", _("催报"), OFFICE_ONLY, _remind, available=lambda p, user: p.is_open)]
+    actions = [Action("remind", _("催报"), OFFICE_ONLY, _remind, available=lambda p, user: p.is_open, batch=True)]
 
     def after_save(self, instance, user, creating):
         made = services.ensure_submissions(instance)
@@ -120,7 +116,9 @@ class SubmissionObjects(ObjectConfig):
     model = Submission
     slug = "submissions"
     nav_section = "returns"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["period", "organization", "state", "submitted_at", "approved_at", "reminded_at"]
+    filterset_class = SubmissionFilter
     detail_fields = [
         "period",
         "organization",

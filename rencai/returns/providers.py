@@ -17,5 +17,15 @@ def returns_todos(user) -> list[Todo]:
         return [Todo(_("待报送的统计报表"), reverse("objects:submissions-list"), waiting)] if waiting else []
     if role == Role.OFFICE:
         pending = Submission.objects.filter(state=SubmissionState.SUBMITTED).count()
-        return [Todo(_("待审核的统计报表"), reverse("objects:submissions-list"), pending)] if pending else []
+        return (
+            [
+                Todo(
+                    _("待审核的统计报表"),
+                    reverse("objects:submissions-list") + f"?state={SubmissionState.SUBMITTED}",
+                    pending,
+                )
+            ]
+            if pending
+            else []
+        )
     return []

@@ -198,17 +198,33 @@ def previous_submission(submission: Submission) -> Submission | None:
     return Submission.objects.filter(period=before, organization=submission.organization).first()
 
 
-def findings(submission: Submission) -> list[Finding]:
-    """Missing required answers and broken rules (errors block; warnings need a note)."""
+def findings(submission: Submission, entries: dict[str, Entry] | None = None) -> list[Finding]:
+    """Missing required answers and broken rules (errors block; warnings need a note).
+
+    With ``entries`` (what the form holds, not yet saved) the check runs on those in
+    place of the stored values, so that the fill page refreshes its findings as cells are
+    corrected; an entry that does not parse is an error of its own."""
     form = submission.period.form
     indicators = list(form.indicators.all())
-    values = {v.indicator.code: v for v in submission.values.select_related("indicator")}
-    found = [
+    stored = {v.indicator.code: v for v in submission.values.select_related("indicator")}
+    numbers = {code: v.number for code, v in stored.items()}
+    texts = {code: v.text for code, v in stored.items()}
+    found = []
+    for indicator in indicators:
+        entry = (entries or {}).get(indicator.code)
+        if entry is None:
+            continue
+        try:
+            numbers[indicator.code], texts[indicator.code] = parse_value(indicator, entry.raw)
+        except ValueError as exc:
+            numbers[indicator.code], texts[indicator.code] = None, "?"
+            found.append(Finding(0, Severity.ERROR, f"“{indicator.name}”（{indicator.code}）：{exc}"))
+    found += [
         Finding(0, Severity.ERROR, f"“{i.name}”（{i.code}）为必填项。")
         for i in indicators
-        if i.required and (i.code not in values or (values[i.code].number is None and not values[i.code].text))
+        if i.required and numbers.get(i.code) is None and not texts.get(i.code)
     ]
-    figures = figures_for(indicators, numbers_of(submission), numbers_of(previous_submission(submission)))
+    figures = figures_for(indicators, numbers, numbers_of(previous_submission(submission)))
     return found + apply_rules(form.rules.all(), figures)
 
 

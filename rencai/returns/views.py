@@ -6,7 +6,8 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -18,7 +19,9 @@ from rencai.core import audit
 from rencai.core.errors import Refused
 from rencai.core.exports import XLSX_CONTENT_TYPE, write_xlsx, xlsx_response
 from rencai.core.models import AuditAction
+from rencai.core.objects import registered
 from rencai.core.objects.pages import RoleRequiredMixin
+from rencai.core.objects.writes import run_action
 from rencai.core.roles import OFFICE_AND_LEADERS, OFFICE_AND_LIAISONS, role_of
 from rencai.orgs.models import OrganizationKind, Region
 from rencai.returns import aggregates, excel, services
@@ -115,13 +118,42 @@ class FillView(RoleRequiredMixin, TemplateView):
             section["columns"] = columns
             section["rows"] = [(label, [row.get(c) for c in columns]) for label, row in section["grid"].items()]
         problems = services.findings(submission)
+        submit = registered()[SubmissionObjects.slug].action("submit")
         return {
             "submission": submission,
             "sections": list(sections.values()),
             "errors": [f.message for f in problems if f.severity == Severity.ERROR],
             "warnings": [f.message for f in problems if f.severity == Severity.WARNING],
             "can_edit": submission.editable and role_of(self.request.user) in REPORTERS,
+            "can_submit": submit is not None
+            and submission.period.is_open
+            and submit.allowed(submission, self.request.user),
         }
+
+
+class FindingsView(RoleRequiredMixin, View):
+    """The findings box of the fill page, recomputed from the cells as they are now (not
+    saved): the page swaps it in as the reporter corrects a cell."""
+
+    roles = REPORTERS
+    denied_message = gettext_lazy("您的角色无权填报。")
+
+    def post(self, request, pk: int):
+        submission = submission_for(request, pk)
+        entries = {
+            i.code: Entry(raw=request.POST.get(f"v_{i.code}", ""))
+            for i in submission.period.form.indicators.all()
+            if f"v_{i.code}" in request.POST
+        }
+        problems = services.findings(submission, entries)
+        return render(
+            request,
+            "returns/_findings.html",
+            {
+                "errors": [f.message for f in problems if f.severity == Severity.ERROR],
+                "warnings": [f.message for f in problems if f.severity == Severity.WARNING],
+            },
+        )
 
 
 class TemplateDownloadView(RoleRequiredMixin, View):
@@ -151,9 +183,37 @@ class BoardView(RoleRequiredMixin, TemplateView):
     def get(self, request, pk: int):
         period = get_object_or_404(ReturnPeriod.objects.select_related("form"), pk=pk)
         rows, counts = services.board(period)
+        remind = registered()[PeriodObjects.slug].action("remind")
+        counts = {**counts, "unreported": counts["total"] - counts["reported"]}
         return self.render_to_response(
-            {"period": period, "rows": rows, "counts": counts, "today": timezone.localdate()}
+            {
+                "period": period,
+                "rows": rows,
+                "counts": counts,
+                "today": timezone.localdate(),
+                "can_remind": remind is not None and remind.allowed(period, request.user) and counts["unreported"] > 0,
+            }
         )
+
+
+class BoardRemindView(RoleRequiredMixin, View):
+    """催报 from the board: the period's declared action, through the one write path, and
+    back to the board."""
+
+    roles = OFFICE_AND_LEADERS
+
+    def post(self, request, pk: int):
+        config = registered()[PeriodObjects.slug]
+        period = get_object_or_404(config.visible(request.user), pk=pk)
+        action = config.action("remind")
+        assert action is not None  # declared in returns.objects
+        try:
+            notice = run_action(config, action, period, request.user, {})
+        except Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, notice or _("已催报。"))
+        return HttpResponseRedirect(reverse("returns:board", args=[period.pk]))
 
 
 class AggregateView(RoleRequiredMixin, TemplateView):

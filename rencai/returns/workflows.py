@@ -7,11 +7,22 @@ from rencai.core.objects import Transition, Workflow, reason_input
 from rencai.core.roles import LEADERS_ONLY, OFFICE_AND_LIAISONS, OFFICE_ONLY
 from rencai.returns import services
 from rencai.returns.forms import submit_inputs
-from rencai.returns.models import EDITABLE_STATES, Submission, SubmissionState
+from rencai.returns.models import EDITABLE_STATES, Severity, Submission, SubmissionState
 
 
 def _submit(submission: Submission, user, data: dict) -> None:
     services.submit(submission, data.get("warning_note", ""))
+
+
+def _submit_notes(submission: Submission) -> list[str]:
+    """The open findings, named on the 报送 page: errors that block, warnings to explain."""
+    notes = []
+    for finding in services.findings(submission):
+        if finding.severity == Severity.ERROR:
+            notes.append(_("未通过校验（须先修改）：%(message)s") % {"message": finding.message})
+        else:
+            notes.append(_("提示项（请在下方说明原因）：%(message)s") % {"message": finding.message})
+    return notes
 
 
 SUBMISSION_WORKFLOW = Workflow(
@@ -26,6 +37,7 @@ SUBMISSION_WORKFLOW = Workflow(
             inputs=submit_inputs,
             effect=_submit,
             style="primary",
+            notes=_submit_notes,
         ),
         Transition(
             "return",
@@ -42,6 +54,7 @@ SUBMISSION_WORKFLOW = Workflow(
             SubmissionState.APPROVED,
             OFFICE_ONLY,
             style="success",
+            batch=True,
         ),
         Transition("lock", _("锁定"), (SubmissionState.APPROVED,), SubmissionState.LOCKED, OFFICE_ONLY),
         Transition(

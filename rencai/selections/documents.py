@@ -1,10 +1,9 @@
 """The publicity notice (公示) and the results notice (结果通报) of a campaign as official
 Word documents, their wording in editable templates, and the ranking as Excel."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
-from rencai.core.documents import OfficialDocument, Paragraph, Table, chinese_date, write_official_docx
+from rencai.core.documents import OfficialDocument, Paragraph, Table, chinese_date, office_name, write_official_docx
 from rencai.core.errors import Refused
 from rencai.core.exports import write_xlsx
 from rencai.selections.models import Application, ApplicationState, Campaign, CampaignKind, ObjectionState
@@ -21,7 +20,7 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {
 
 
 def issuer(campaign: Campaign) -> str:
-    return campaign.awarded_by or settings.RENCAI_OFFICE_NAME
+    return campaign.awarded_by or office_name()
 
 
 def paragraphs(template: str, context: dict) -> list[Paragraph]:

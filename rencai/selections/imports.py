@@ -3,6 +3,8 @@ the one pipeline: one row per winner (by ID number) or unit award, with 文号 a
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from rencai.core.imports import cells
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, Key, RowRejected
 from rencai.orgs.models import Organization
@@ -64,10 +66,10 @@ class HistoricResultSchema(ImportSchema):
     def check_row(self, values: dict[str, Any], context: ImportContext) -> None:
         individual = values.get("kind") == CampaignKind.INDIVIDUAL
         if individual and not values.get("talent_id"):
-            raise RowRejected([("talent", "required", "个人类评选须填写当选人的身份证号码。")])
+            raise RowRejected([("talent", "required", _("个人类评选须填写当选人的身份证号码。"))])
         if not individual:
             if values.get("talent_id"):
-                raise RowRejected([("talent", "invalid", "单位类评选不填写身份证号码。")])
+                raise RowRejected([("talent", "invalid", _("单位类评选不填写身份证号码。"))])
             if not values.get("subject_name"):
                 name = context.cached(
                     f"org:{values['organization_id']}",
@@ -76,7 +78,7 @@ class HistoricResultSchema(ImportSchema):
                 values["subject_name"] = name
         decided, year = values.get("decided_on"), values.get("year")
         if decided and year and not year <= decided.year <= year + 1:
-            raise RowRejected([("decided_on", "invalid", "决定时间应在评选年度或其次年。")])
+            raise RowRejected([("decided_on", "invalid", _("决定时间应在评选年度或其次年。"))])
         name = str(values.get("campaign_name") or "")
         platform = context.cached(
             f"campaign:{year}:{name}",
@@ -84,7 +86,7 @@ class HistoricResultSchema(ImportSchema):
         )
         if platform:
             raise RowRejected(
-                [("campaign_name", "invalid", "该评选活动是在平台上进行的，其结果不能作为历史结果录入。")]
+                [("campaign_name", "invalid", _("该评选活动是在平台上进行的，其结果不能作为历史结果录入。"))]
             )
 
     def after_insert(self, instances: list[HistoricResult], context: ImportContext) -> None:

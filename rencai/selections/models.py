@@ -125,7 +125,7 @@ class Campaign(ScopedModel, WeightedParts):
         verbose_name_plural = _("评选活动")
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.name}"
+        return _("%(year)s年%(name)s") % {"year": self.year, "name": self.name}
 
     @property
     def is_individual(self) -> bool:
@@ -178,7 +178,7 @@ class CampaignQuota(OrgOwnedModel):
         constraints = [models.UniqueConstraint(fields=["campaign", "organization"], name="selections_one_quota")]
 
     def __str__(self) -> str:
-        return f"{self.organization} · {self.quota}名"
+        return _("%(organization)s · %(quota)s名") % {"organization": self.organization, "quota": self.quota}
 
 
 class ApplicationRoute(models.TextChoices):
@@ -403,7 +403,7 @@ class Objection(ScopedModel):
         verbose_name_plural = _("公示异议")
 
     def __str__(self) -> str:
-        return f"对{self.application.display_name}的异议 #{self.pk}"
+        return _("对%(name)s的异议 #%(number)s") % {"name": self.application.display_name, "number": self.pk}
 
 
 class UnitAward(OrgOwnedModel):
@@ -487,4 +487,8 @@ class HistoricResult(OrgOwnedModel):
 
     def __str__(self) -> str:
         who = self.subject_name or (self.talent.name if self.talent_id and self.talent is not None else "")
-        return f"{self.year}年{self.campaign_name} · {who}"
+        return _("%(year)s年%(campaign_name)s · %(who)s") % {
+            "year": self.year,
+            "campaign_name": self.campaign_name,
+            "who": who,
+        }

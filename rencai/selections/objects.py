@@ -3,6 +3,7 @@ applications and their materials, objections, and the honours of units."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import Conflict, Refused
 from rencai.core.objects import (
@@ -16,16 +17,18 @@ from rencai.core.objects import (
     related_sections,
 )
 from rencai.core.roles import (
+    ALL_BUT_EXPERTS,
     BUSINESS_ROLES,
     CITYWIDE_READERS,
     NOBODY,
+    OFFICE_AND_LIAISONS,
     OFFICE_LIAISONS_AND_TALENTS,
     OFFICE_ONLY,
     STAFF_AND_LIAISONS,
     Role,
     role_of,
 )
-from rencai.core.uploads import check_upload
+from rencai.core.uploads import check_and_record_upload
 from rencai.selections import services
 from rencai.selections.filters import ApplicationFilter, CampaignFilter
 from rencai.selections.forms import ApplicationForm, MaterialForm, ObjectionForm, own_application_form
@@ -63,6 +66,7 @@ class CampaignObjects(ObjectConfig):
     model = Campaign
     slug = "campaigns"
     nav_section = "selections"
+    nav_roles = ALL_BUT_EXPERTS
     list_columns = ["year", "name", "kind", "state", "opens_on", "closes_on", "quota_total", "publicity_ends_on"]
     form_fields = [
         "name",
@@ -199,6 +203,7 @@ class ApplicationObjects(ObjectConfig):
     model = Application
     slug = "applications"
     nav_section = "selections"
+    nav_roles = OFFICE_LIAISONS_AND_TALENTS
     list_columns = ["campaign", "talent", "subject_name", "organization", "route", "state", "rank", "total_score"]
     detail_fields = [
         "campaign",
@@ -318,11 +323,7 @@ class MaterialObjects(ObjectConfig):
     def before_save(self, instance, user, creating):
         if instance.application.state not in OPEN_APPLICATION_STATES:
             raise Conflict(_("该申报已进入审查，不能再上传材料。"))
-        checked = check_upload(instance.file.file)
-        instance.file_name = instance.file.name.rsplit("/", 1)[-1][:200]
-        instance.file_type = checked.kind
-        instance.file_size = checked.size
-        instance.sha256 = checked.sha256
+        check_and_record_upload(instance)
 
     def detail_links(self, obj, user):
         return [(_("下载"), reverse("selections:material-download", args=[obj.pk]))]
@@ -344,6 +345,7 @@ class ObjectionObjects(ObjectConfig):
     model = Objection
     slug = "objections"
     nav_section = "selections"
+    nav_roles = OFFICE_AND_LIAISONS
     list_columns = ["application", "state", "handled_at"]
     detail_fields = ["application", "filed_by", "content", "contact", "state", "handling_reason", "handled_at"]
     form_class = ObjectionForm
@@ -354,13 +356,13 @@ class ObjectionObjects(ObjectConfig):
             label,
             OFFICE_ONLY,
             _handle(upheld),
-            inputs=reason_input(_("处理意见"), name="handling_reason"),
+            inputs=reason_input(gettext_lazy("处理意见"), name="handling_reason"),
             available=lambda o, user: o.state == ObjectionState.OPEN,
             style=style,
         )
         for name, label, upheld, style in (
-            ("uphold", _("异议成立（取消入围资格）"), True, "outline-danger"),
-            ("dismiss", _("异议不成立"), False, "outline-primary"),
+            ("uphold", gettext_lazy("异议成立（取消入围资格）"), True, "outline-danger"),
+            ("dismiss", gettext_lazy("异议不成立"), False, "outline-primary"),
         )
     ]
 
@@ -382,6 +384,7 @@ class UnitAwardObjects(ObjectConfig):
     model = UnitAward
     slug = "unit-awards"
     nav_section = "selections"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["subject_name", "organization", "title", "awarded_on", "document_number", "campaign"]
     search_fields = ["subject_name", "title"]
     policy = Policy(view=STAFF_AND_LIAISONS, create=NOBODY, change=NOBODY, delete=NOBODY)
@@ -395,6 +398,7 @@ class HistoricResultObjects(ObjectConfig):
     model = HistoricResult
     slug = "historic-results"
     nav_section = "selections"
+    nav_roles = OFFICE_ONLY
     list_columns = [
         "year",
         "campaign_name",

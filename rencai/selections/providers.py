@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rencai.core.objects import Section, registered, related_sections, section_provider
+from rencai.core.portal import PortalCard, PortalItem, detail_url, portal_card
 from rencai.core.roles import Role, role_of
 from rencai.core.todos import Todo, todo_provider
 from rencai.selections.models import (
@@ -94,3 +95,35 @@ def selection_todos(user) -> list[Todo]:
                 Todo(_("正在公示的评选"), reverse("objects:campaigns-list") + "?state=publicity", publicity, "info")
             )
     return todos
+
+
+@portal_card(40)
+def my_applications(user) -> list[PortalCard]:
+    """我的评审: the selections the talent applied to (or was nominated for), and open calls."""
+    if role_of(user) != Role.TALENT:
+        return []
+    applications = registered()["applications"].visible(user).select_related("campaign").order_by("-id")
+    waiting = (ApplicationState.RETURNED,)
+    items = [
+        PortalItem(
+            str(a.campaign),
+            detail_url("applications", a.pk),
+            a.get_state_display(),
+            "warning" if a.state in waiting else ("success" if a.state == ApplicationState.WINNER else "secondary"),
+        )
+        for a in applications[:5]
+    ]
+    open_calls = registered()["campaigns"].visible(user).filter(state=CampaignState.OPEN)
+    return [
+        PortalCard(
+            "applications",
+            _("我的评审"),
+            figures=[(_("我的申报"), str(applications.count())), (_("正在申报的评选"), str(open_calls.count()))],
+            items=items,
+            links=[
+                (_("我的申报"), reverse("objects:applications-list")),
+                (_("评选活动"), reverse("objects:campaigns-list") + "?state=open"),
+            ],
+            empty=_("暂无申报记录。"),
+        )
+    ]

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rencai.core.errors import Conflict, Refused
 from rencai.core.objects.writes import update_many
@@ -37,33 +38,48 @@ def ineligibility(campaign: Campaign, talent: Talent) -> list[str]:
     problems = []
     if campaign.max_age:
         if talent.birth_date is None:
-            problems.append(f"{talent.name}未登记出生日期，无法核对“{campaign.max_age}周岁以下”的条件。")
+            problems.append(
+                _("%(talent)s未登记出生日期，无法核对“%(max_age)s周岁以下”的条件。")
+                % {"talent": talent.name, "max_age": campaign.max_age}
+            )
         else:
             assert campaign.age_on is not None  # clean(): a maximum age needs its reference date
             age = age_on(talent.birth_date, campaign.age_on)
             if age > campaign.max_age:
                 problems.append(
-                    f"{talent.name}截至{campaign.age_on:%Y年%m月%d日}年满{age}周岁，"
-                    f"不符合“{campaign.max_age}周岁以下”的条件。"
+                    _("%(talent)s截至%(day)s年满%(age)s周岁，不符合“%(max_age)s周岁以下”的条件。")
+                    % {
+                        "talent": talent.name,
+                        "day": campaign.age_on.strftime(_("%Y年%m月%d日")),
+                        "age": age,
+                        "max_age": campaign.max_age,
+                    }
                 )
     if campaign.min_service_years:
         day = campaign.closes_on
         if talent.work_start is None:
-            problems.append(f"{talent.name}未登记参加工作时间，无法核对工作年限。")
+            problems.append(_("%(talent)s未登记参加工作时间，无法核对工作年限。") % {"talent": talent.name})
         elif age_on(talent.work_start, day) < campaign.min_service_years:
-            problems.append(f"{talent.name}工作年限不足{campaign.min_service_years}年。")
+            problems.append(
+                _("%(talent)s工作年限不足%(min_service_years)s年。")
+                % {"talent": talent.name, "min_service_years": campaign.min_service_years}
+            )
     tiers = list(campaign.tiers.all())
     if tiers and talent.tier_id not in {t.pk for t in tiers}:
         names = "、".join(t.name for t in tiers)
-        problems.append(f"{talent.name}的人才层级不在本次评选范围（{names}）内。")
+        problems.append(
+            _("%(talent)s的人才层级不在本次评选范围（%(names)s）内。") % {"talent": talent.name, "names": names}
+        )
     categories = list(campaign.categories.all())
     if categories and talent.category_id not in {c.pk for c in categories}:
         names = "、".join(c.name for c in categories)
-        problems.append(f"{talent.name}的人才类别不在本次评选范围（{names}）内。")
+        problems.append(
+            _("%(talent)s的人才类别不在本次评选范围（%(names)s）内。") % {"talent": talent.name, "names": names}
+        )
     if campaign.require_clean_record and talent.has_disciplinary_record:
-        problems.append(f"{talent.name}有违纪记录，不符合申报条件。")
+        problems.append(_("%(talent)s有违纪记录，不符合申报条件。") % {"talent": talent.name})
     if not talent.is_active:
-        problems.append(f"{talent.name}已不在人才库中。")
+        problems.append(_("%(talent)s已不在人才库中。") % {"talent": talent.name})
     return problems
 
 
@@ -78,7 +94,7 @@ def check_quota(campaign: Campaign, organization, exclude_pk: int | None = None)
     quota = quota_for(campaign, organization)
     if quota is None:
         if campaign.quotas.exists():
-            raise Refused(f"{organization.name}没有本次评选的推荐名额。")
+            raise Refused(_("%(organization)s没有本次评选的推荐名额。") % {"organization": organization.name})
         return
     used = (
         Application.objects.counted()
@@ -87,7 +103,10 @@ def check_quota(campaign: Campaign, organization, exclude_pk: int | None = None)
         .count()
     )
     if used >= quota.quota:
-        raise Refused(f"{quota.organization.name}本次评选的推荐名额为{quota.quota}名，已推荐{used}名，不能再推荐。")
+        raise Refused(
+            _("%(organization)s本次评选的推荐名额为%(quota)s名，已推荐%(used)s名，不能再推荐。")
+            % {"organization": quota.organization.name, "quota": quota.quota, "used": used}
+        )
 
 
 def check_application(application: Application, today: date | None = None) -> None:
@@ -95,9 +114,12 @@ def check_application(application: Application, today: date | None = None) -> No
     today = today or timezone.localdate()
     campaign = application.campaign
     if campaign.state != CampaignState.OPEN:
-        raise Refused(f"“{campaign}”当前不在申报阶段。")
+        raise Refused(_("“%(campaign)s”当前不在申报阶段。") % {"campaign": campaign})
     if not campaign.opens_on <= today <= campaign.closes_on:
-        raise Refused(f"申报时间为{campaign.opens_on}至{campaign.closes_on}，当前不在申报时间内。")
+        raise Refused(
+            _("申报时间为%(opens_on)s至%(closes_on)s，当前不在申报时间内。")
+            % {"opens_on": campaign.opens_on, "closes_on": campaign.closes_on}
+        )
     if application.talent_id and application.talent is not None:
         problems = ineligibility(campaign, application.talent)
         if problems:
@@ -110,14 +132,14 @@ def start_review(campaign: Campaign, user) -> Review:
     """Hand the eligible applications to a new review (experts are drawn next)."""
     pending = campaign.applications.filter(state__in=[ApplicationState.SUBMITTED, ApplicationState.RETURNED]).count()
     if pending:
-        raise Refused(f"尚有{pending}份申报未完成资格审查（含退回待修改的），请先处理。")
+        raise Refused(_("尚有%(pending)s份申报未完成资格审查（含退回待修改的），请先处理。") % {"pending": pending})
     eligible = list(campaign.applications.filter(state=ApplicationState.ELIGIBLE).select_related("talent"))
     if not eligible:
-        raise Refused("没有通过资格审查的申报，不能进入专家评审。")
+        raise Refused(_("没有通过资格审查的申报，不能进入专家评审。"))
     if campaign.rubric is None:
-        raise Refused("请先为评选活动选择评分细则。")
+        raise Refused(_("请先为评选活动选择评分细则。"))
     review = Review(
-        title=f"{campaign}专家评审",
+        title=f"{campaign}专家评审",  # i18n: stored (the review's title)
         rubric=campaign.rubric,
         organization=user.organization,
         expert_weight=campaign.expert_weight,
@@ -146,11 +168,11 @@ def start_review(campaign: Campaign, user) -> Review:
 def require_scoring_finished(campaign: Campaign) -> None:
     review = campaign.review
     if review is None or review.state == ReviewState.PREPARING:
-        raise Refused("专家评审尚未开始（请先抽取专家并由监督人签字确认）。")
+        raise Refused(_("专家评审尚未开始（请先抽取专家并由监督人签字确认）。"))
     if review.state == ReviewState.SCORING:
         done, total = evaluation.scoring_progress(review)
         if done < total:
-            raise Refused(f"尚有{total - done}份评分表未提交。")
+            raise Refused(_("尚有%(count)s份评分表未提交。") % {"count": total - done})
 
 
 def start_vote(campaign: Campaign) -> None:
@@ -209,38 +231,38 @@ def cast_vote(application: Application, voter, ip: str, today: date | None = Non
     today = today or timezone.localdate()
     campaign = application.campaign
     if campaign.state != CampaignState.VOTING:
-        raise Refused("当前不在公众投票阶段。")
+        raise Refused(_("当前不在公众投票阶段。"))
     if application.state != ApplicationState.IN_REVIEW or application.campaign_id != campaign.pk:
-        raise Refused("该申报不在投票范围内。")
+        raise Refused(_("该申报不在投票范围内。"))
     if not voter.is_active or not voter.last_login:
-        raise Refused("请使用已验证的账号登录后投票。")
+        raise Refused(_("请使用已验证的账号登录后投票。"))
     opened = campaign.review.closed_at if campaign.review and campaign.review.closed_at else None
     if opened and voter.date_joined > opened:
-        raise Refused("投票开始后注册的账号不能投票。")
+        raise Refused(_("投票开始后注册的账号不能投票。"))
     if application.talent_id and application.talent is not None and application.talent.user_id == voter.pk:
-        raise Refused("不能给自己投票。")
+        raise Refused(_("不能给自己投票。"))
     if ip and Vote.objects.filter(campaign=campaign, ip=ip, voted_on=today).count() >= campaign.votes_per_ip_per_day:
-        raise Refused("该网络地址今日投票次数已达上限。")
+        raise Refused(_("该网络地址今日投票次数已达上限。"))
     try:
         with transaction.atomic():
             return Vote.objects.create(campaign=campaign, application=application, voter=voter, voted_on=today, ip=ip)
     except IntegrityError:
-        raise Conflict("您今天已经投过票了，每个账号每天限投一票。") from None
+        raise Conflict(_("您今天已经投过票了，每个账号每天限投一票。")) from None
 
 
 def file_objection(objection: Objection, today: date | None = None) -> None:
     campaign = objection.application.campaign
     if not campaign.in_publicity(today):
-        raise Refused("只能在公示期内对入围名单提出异议。")
+        raise Refused(_("只能在公示期内对入围名单提出异议。"))
     if objection.application.state != ApplicationState.SHORTLISTED:
-        raise Refused("只能对入围公示的对象提出异议。")
+        raise Refused(_("只能对入围公示的对象提出异议。"))
 
 
 def handle_objection(objection: Objection, upheld: bool, reason: str) -> None:
     if objection.state != ObjectionState.OPEN:
-        raise Conflict("该异议已处理。")
+        raise Conflict(_("该异议已处理。"))
     if not reason.strip():
-        raise Refused("请填写处理意见。")
+        raise Refused(_("请填写处理意见。"))
     objection.state = ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED
     objection.handling_reason = reason
     objection.handled_at = timezone.now()
@@ -249,7 +271,7 @@ def handle_objection(objection: Objection, upheld: bool, reason: str) -> None:
     if upheld:
         application = objection.application
         application.state = ApplicationState.DISQUALIFIED
-        application.reason = f"公示期异议成立：{reason}"
+        application.reason = f"公示期异议成立：{reason}"  # i18n: stored (the application's reason)
         application.version += 1
         application.save()
 
@@ -258,10 +280,15 @@ def decide(campaign: Campaign, decided_on: date, document_number: str, today: da
     """The final decision: refused while the publicity period runs or an objection is open."""
     today = today or timezone.localdate()
     if campaign.publicity_ends_on is None or today <= campaign.publicity_ends_on:
-        raise Refused(f"公示期至{campaign.publicity_ends_on}结束，公示期满后方可作出决定。")
+        raise Refused(
+            _("公示期至%(publicity_ends_on)s结束，公示期满后方可作出决定。")
+            % {"publicity_ends_on": campaign.publicity_ends_on}
+        )
     open_objections = Objection.objects.filter(application__campaign=campaign, state=ObjectionState.OPEN).count()
     if open_objections:
-        raise Refused(f"尚有{open_objections}件异议未处理，处理完毕后方可作出决定。")
+        raise Refused(
+            _("尚有%(open_objections)s件异议未处理，处理完毕后方可作出决定。") % {"open_objections": open_objections}
+        )
     campaign.results_number = document_number
     campaign.decided_on = decided_on
     winners = list(
@@ -312,7 +339,7 @@ def enter_pool(campaign: Campaign, talent: Talent) -> None:
         pool=pool,
         talent=talent,
         source=EntrySource.SELECTION,
-        source_detail=f"{campaign}当选"[:200],
+        source_detail=f"{campaign}当选"[:200],  # i18n: stored (the pool entry's source)
         joined_on=campaign.decided_on,
         term_end=years_before(campaign.decided_on, -pool.term_years) if pool.term_years else None,
     )
@@ -331,7 +358,9 @@ def historic_campaign(result: HistoricResult) -> Campaign:
     campaign = Campaign.objects.filter(year=result.year, name=result.campaign_name).first()
     if campaign is not None:
         if not campaign.is_historic:
-            raise Refused(f"“{campaign}”是在平台上进行的评选，其结果不能作为历史结果录入。")
+            raise Refused(
+                _("“%(campaign)s”是在平台上进行的评选，其结果不能作为历史结果录入。") % {"campaign": campaign}
+            )
         return campaign
     campaign = Campaign(
         name=result.campaign_name,
@@ -370,7 +399,9 @@ def record_historic(results: list[HistoricResult]) -> None:
                 source=HonourSource.HISTORIC,
                 campaign=campaign,
                 document_number=result.document_number,
-                source_reference=f"{campaign}（{result.document_number}）历史评选结果录入"[:200],
+                source_reference=f"{campaign}（{result.document_number}）历史评选结果录入"[
+                    :200
+                ],  # i18n: stored (the honour's source)
             )
             honour.save()
             links["honour"] = honour

@@ -70,7 +70,7 @@ class ResultsExportView(RoleRequiredMixin, View):
         campaign = get_object_or_404(Campaign, pk=pk)
         content, rows = documents.results_xlsx(campaign)
         audit.record(AuditAction.EXPORT, obj=campaign, changes={"export": "results", "rows": rows}, request=request)
-        return xlsx_response(content, f"{campaign}-排名及结果")
+        return xlsx_response(content, _("%(campaign)s-排名及结果") % {"campaign": campaign})
 
 
 class DocumentView(RoleRequiredMixin, View):

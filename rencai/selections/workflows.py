@@ -2,6 +2,7 @@
 application through the eligibility check."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import Refused
 from rencai.core.objects import Transition, Workflow, reason_input
@@ -41,18 +42,23 @@ CAMPAIGN_WORKFLOW = Workflow(
     "state",
     [
         Transition(
-            "publish", _("发布评选通知"), (CampaignState.DRAFT,), CampaignState.OPEN, OFFICE_ONLY, style="primary"
+            "publish",
+            gettext_lazy("发布评选通知"),
+            (CampaignState.DRAFT,),
+            CampaignState.OPEN,
+            OFFICE_ONLY,
+            style="primary",
         ),
         Transition(
             "close_applications",
-            _("截止申报，开始资格审查"),
+            gettext_lazy("截止申报，开始资格审查"),
             (CampaignState.OPEN,),
             CampaignState.ELIGIBILITY,
             OFFICE_ONLY,
         ),
         Transition(
             "start_review",
-            _("进入专家评审"),
+            gettext_lazy("进入专家评审"),
             (CampaignState.ELIGIBILITY,),
             CampaignState.REVIEW,
             OFFICE_ONLY,
@@ -61,7 +67,7 @@ CAMPAIGN_WORKFLOW = Workflow(
         ),
         Transition(
             "start_vote",
-            _("结束专家评分，开始公众投票"),
+            gettext_lazy("结束专家评分，开始公众投票"),
             (CampaignState.REVIEW,),
             CampaignState.VOTING,
             OFFICE_ONLY,
@@ -70,7 +76,7 @@ CAMPAIGN_WORKFLOW = Workflow(
         ),
         Transition(
             "start_publicity",
-            _("确定入围名单并公示"),
+            gettext_lazy("确定入围名单并公示"),
             (CampaignState.REVIEW, CampaignState.VOTING),
             CampaignState.PUBLICITY,
             OFFICE_ONLY,
@@ -80,7 +86,7 @@ CAMPAIGN_WORKFLOW = Workflow(
         ),
         Transition(
             "decide",
-            _("作出决定并公布结果"),
+            gettext_lazy("作出决定并公布结果"),
             (CampaignState.PUBLICITY,),
             CampaignState.DECIDED,
             OFFICE_ONLY,
@@ -90,7 +96,7 @@ CAMPAIGN_WORKFLOW = Workflow(
         ),
         Transition(
             "cancel",
-            _("取消评选"),
+            gettext_lazy("取消评选"),
             (CampaignState.DRAFT, CampaignState.OPEN, CampaignState.ELIGIBILITY),
             CampaignState.CANCELLED,
             OFFICE_ONLY,
@@ -141,7 +147,7 @@ APPLICATION_WORKFLOW = Workflow(
     [
         Transition(
             "pass",
-            _("资格审查通过"),
+            gettext_lazy("资格审查通过"),
             (ApplicationState.SUBMITTED,),
             ApplicationState.ELIGIBLE,
             OFFICE_ONLY,
@@ -151,26 +157,26 @@ APPLICATION_WORKFLOW = Workflow(
         ),
         Transition(
             "return",
-            _("退回修改"),
+            gettext_lazy("退回修改"),
             (ApplicationState.SUBMITTED,),
             ApplicationState.RETURNED,
             OFFICE_ONLY,
-            inputs=reason_input(_("退回理由")),
+            inputs=reason_input(gettext_lazy("退回理由")),
             condition=_in_checking,
         ),
         Transition(
             "reject",
-            _("资格审查不通过"),
+            gettext_lazy("资格审查不通过"),
             (ApplicationState.SUBMITTED,),
             ApplicationState.INELIGIBLE,
             OFFICE_ONLY,
-            inputs=reason_input(_("不通过理由")),
+            inputs=reason_input(gettext_lazy("不通过理由")),
             condition=_in_checking,
             style="outline-danger",
         ),
         Transition(
             "resubmit",
-            _("修改后重新提交"),
+            gettext_lazy("修改后重新提交"),
             (ApplicationState.RETURNED,),
             ApplicationState.SUBMITTED,
             OFFICE_LIAISONS_AND_TALENTS,
@@ -180,7 +186,7 @@ APPLICATION_WORKFLOW = Workflow(
         ),
         Transition(
             "withdraw",
-            _("撤回申报"),
+            gettext_lazy("撤回申报"),
             (ApplicationState.SUBMITTED, ApplicationState.RETURNED),
             ApplicationState.WITHDRAWN,
             OFFICE_LIAISONS_AND_TALENTS,

@@ -2,12 +2,15 @@
 
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import Refused
 from rencai.core.objects import Action, ObjectConfig, Policy, register
 from rencai.core.roles import (
+    ALL_BUT_EXPERTS,
     CITYWIDE_READERS,
     NOBODY,
+    OFFICE_AND_LEADERS,
     OFFICE_LIAISONS_AND_TALENTS,
     OFFICE_ONLY,
     STAFF_AND_LIAISONS,
@@ -39,7 +42,8 @@ def _complete(duty: ServiceDuty, user, data: dict) -> str:
 class RuleObjects(ObjectConfig):
     model = ServiceRule
     slug = "service-rules"
-    nav_section = "services"
+    nav_section = "setup"
+    nav_roles = OFFICE_ONLY
     list_columns = ["name", "kind", "level", "tier", "interval_days", "due_days", "is_active"]
     form_fields = [
         "name",
@@ -55,7 +59,7 @@ class RuleObjects(ObjectConfig):
     search_fields = ["name", "description"]
     ordering = ["kind", "name"]
     policy = Policy(view=STAFF_AND_LIAISONS, change=OFFICE_ONLY)
-    actions = [Action("apply", _("按规则生成服务任务"), OFFICE_ONLY, _apply_to_all)]
+    actions = [Action("apply", gettext_lazy("按规则生成服务任务"), OFFICE_ONLY, _apply_to_all)]
 
 
 @register
@@ -65,6 +69,7 @@ class ContactLeaderObjects(ObjectConfig):
     model = ContactLeader
     slug = "contact-leaders"
     nav_section = "services"
+    nav_roles = OFFICE_AND_LEADERS
     list_columns = ["rule", "organization", "leader"]
     form_fields = ["rule", "organization", "leader", "note"]
     search_fields = ["organization__name", "rule__name"]
@@ -76,6 +81,7 @@ class DutyObjects(ObjectConfig):
     model = ServiceDuty
     slug = "service-duties"
     nav_section = "services"
+    nav_roles = ALL_BUT_EXPERTS
     list_columns = ["talent", "kind", "title", "assigned_to", "interval_days", "due_date", "state", "is_overdue"]
     form_fields = ["talent", "kind", "title", "assigned_to", "interval_days", "due_date", "notes"]
     filterset_class = DutyFilter
@@ -85,7 +91,7 @@ class DutyObjects(ObjectConfig):
     actions = [
         Action(
             "complete",
-            _("办结"),
+            gettext_lazy("办结"),
             OFFICE_ONLY,
             _complete,
             inputs=complete_inputs,
@@ -100,6 +106,7 @@ class VisitObjects(ObjectConfig):
     model = Visit
     slug = "visits"
     nav_section = "services"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["talent", "visited_on", "kind", "visitor", "visitors", "matters_raised"]
     form_fields = ["talent", "visited_on", "kind", "visitor", "visitors", "matters_raised", "follow_up"]
     filterset_class = VisitFilter
@@ -113,6 +120,7 @@ class RequestObjects(ObjectConfig):
     model = ServiceRequest
     slug = "service-requests"
     nav_section = "services"
+    nav_roles = ALL_BUT_EXPERTS
     list_columns = ["talent", "title", "category", "opened_by", "state", "assigned_to", "due_date", "is_overdue"]
     detail_fields = [
         "talent",

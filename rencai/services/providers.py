@@ -2,12 +2,14 @@
 to-dos of overdue duties and requests."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from rencai.core.objects import Section, related_sections, section_provider
+from rencai.core.objects import Section, registered, related_sections, section_provider
+from rencai.core.portal import PortalCard, PortalItem, detail_url, portal_card
 from rencai.core.roles import STAFF_AND_LIAISONS, Role, role_of
 from rencai.core.todos import Todo, todo_provider
-from rencai.services.models import RequestState, ServiceDuty, ServiceRequest, Visit
+from rencai.services.models import DutyState, RequestState, ServiceDuty, ServiceRequest, Visit
 from rencai.talents.models import Talent
 
 
@@ -38,3 +40,39 @@ def overdue_services(user) -> list[Todo]:
     if waiting and role_of(user) == Role.OFFICE:
         todos.append(Todo(_("%(n)s 件服务诉求待分派") % {"n": waiting}, "/o/service-requests/?state=open", waiting))
     return todos
+
+
+@portal_card(30)
+def my_services(user) -> list[PortalCard]:
+    """我的服务: what the office and the institution owe the talent, and their requests."""
+    if role_of(user) != Role.TALENT:
+        return []
+    duties = registered()["service-duties"].visible(user).filter(state=DutyState.OPEN).order_by("due_date")
+    requests = registered()["service-requests"].visible(user).order_by("-id")
+    open_requests = requests.exclude(state__in=(RequestState.CONFIRMED, RequestState.CANCELLED))
+    items = [
+        PortalItem(str(d.title), detail_url("service-duties", d.pk), _("应办 %(date)s") % {"date": d.due_date})
+        for d in duties[:3]
+    ]
+    items += [
+        PortalItem(
+            str(r.title),
+            detail_url("service-requests", r.pk),
+            r.get_state_display(),
+            "warning" if r.state == RequestState.RESOLVED else "secondary",
+        )
+        for r in requests[:5]
+    ]
+    links = [(_("我的服务诉求"), reverse("objects:service-requests-list"))]
+    if registered()["service-requests"].can_create(user):
+        links.insert(0, (_("提出服务诉求"), reverse("objects:service-requests-create")))
+    return [
+        PortalCard(
+            "services",
+            _("我的服务"),
+            figures=[(_("为我办理中的服务"), str(duties.count())), (_("办理中的诉求"), str(open_requests.count()))],
+            items=items,
+            links=links,
+            empty=_("暂无服务记录。遇到落户、子女入学、住房、融资等困难，可以提出服务诉求。"),
+        )
+    ]

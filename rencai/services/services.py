@@ -1,12 +1,14 @@
 """What the services do beyond plain records: turn the office's service rules into duties
 towards each talent, move the contact schedule on with each visit, and complete a duty."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rencai.core.imports.writing import wait_for_background_copies
 from rencai.core.objects.writes import create_many
 from rencai.core.roles import Role
 from rencai.services.models import ContactLeader, ContactMethod, DutyKind, DutyState, ServiceDuty, ServiceRule
@@ -169,10 +171,15 @@ def record_contact(visit) -> None:
             duty.save()
 
 
-def apply_rules_to_new(talents: list) -> int:
+def apply_rules_to_new(talents: Sequence[Talent]) -> int:
     """The duties the rules give a batch of newly imported talents, inserted in bulk (one
     audit entry per duty)."""
     rules = list(ServiceRule.objects.filter(is_active=True))
+    if not rules or not talents:
+        return 0
+    # The duties' audit entries name their talent, read from the database: an import's
+    # new talents must be there (rencai.core.imports.schema.rows_imported).
+    wait_for_background_copies()
     today = timezone.localdate()
     duties = [
         ServiceDuty(

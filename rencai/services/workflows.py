@@ -4,6 +4,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import Refused
 from rencai.core.objects import Transition, Workflow, reason_input
@@ -53,27 +54,28 @@ REQUEST_WORKFLOW = Workflow(
     [
         Transition(
             "assign",
-            _("分派"),
+            gettext_lazy("分派"),
             (RequestState.OPEN, RequestState.ASSIGNED),
             RequestState.ASSIGNED,
             OFFICE_ONLY,
             inputs=_assign_inputs,
             effect=_keep_due_date,
+            batch=True,
         ),
-        Transition("start", _("开始办理"), (RequestState.ASSIGNED,), RequestState.IN_PROGRESS, OFFICE_ONLY),
+        Transition("start", gettext_lazy("开始办理"), (RequestState.ASSIGNED,), RequestState.IN_PROGRESS, OFFICE_ONLY),
         Transition(
             "resolve",
-            _("办结"),
+            gettext_lazy("办结"),
             (RequestState.ASSIGNED, RequestState.IN_PROGRESS),
             RequestState.RESOLVED,
             OFFICE_ONLY,
-            inputs=reason_input(_("办理结果"), name="resolution"),
+            inputs=reason_input(gettext_lazy("办理结果"), name="resolution"),
             effect=_require_resolution,
             style="success",
         ),
         Transition(
             "confirm",
-            _("确认办结并评价"),
+            gettext_lazy("确认办结并评价"),
             (RequestState.RESOLVED,),
             RequestState.CONFIRMED,
             BUSINESS_ROLES,
@@ -83,17 +85,17 @@ REQUEST_WORKFLOW = Workflow(
         ),
         Transition(
             "reopen",
-            _("不满意，重新办理"),
+            gettext_lazy("不满意，重新办理"),
             (RequestState.RESOLVED,),
             RequestState.IN_PROGRESS,
             BUSINESS_ROLES,
-            inputs=reason_input(_("不满意的原因"), name="feedback"),
+            inputs=reason_input(gettext_lazy("不满意的原因"), name="feedback"),
             condition=_is_own_talent,
             style="outline-danger",
         ),
         Transition(
             "cancel",
-            _("撤销"),
+            gettext_lazy("撤销"),
             (RequestState.OPEN,),
             RequestState.CANCELLED,
             BUSINESS_ROLES,

@@ -67,8 +67,43 @@ DEFAULT_DICTIONARIES = {
         ("ACC", "会计师", ""),
         ("ENG-G", "高级工程师", ""),
         ("ENG", "工程师", ""),
+        # The national series from 初级 to 正高级 (issue 22): 会计, 审计, 统计, 工程, 金融.
+        ("ACC-Z", "正高级会计师", ""),
+        ("ACC-A", "助理会计师", ""),
+        ("AUD-Z", "正高级审计师", ""),
+        ("AUD-G", "高级审计师", ""),
+        ("AUD", "审计师", ""),
+        ("AUD-A", "助理审计师", ""),
+        ("STA-Z", "正高级统计师", ""),
+        ("STA-G", "高级统计师", ""),
+        ("STA", "统计师", ""),
+        ("STA-A", "助理统计师", ""),
+        ("ENG-Z", "正高级工程师", ""),
+        ("ENG-A", "助理工程师", ""),
+        ("FIN-Z", "正高级经济师（金融）", ""),
+        ("FIN-G", "高级经济师（金融）", ""),
+        ("FIN", "经济师（金融）", ""),
+        ("FIN-A", "助理经济师（金融）", ""),
     ],
 }
+
+#: What clerks write for an entry, as its default synonyms (kind, code) → 、-separated.
+DEFAULT_SYNONYMS = {
+    (DictionaryKind.EDUCATION, "10"): "博士、博士研究生毕业",
+    (DictionaryKind.EDUCATION, "20"): "硕士、研究生、硕士研究生毕业、研究生毕业",
+    (DictionaryKind.EDUCATION, "30"): "本科、大本、大学、本科毕业",
+    (DictionaryKind.EDUCATION, "40"): "大专、专科、大学专科毕业",
+    (DictionaryKind.EDUCATION, "50"): "中专、高中、中专及以下学历",
+}
+for _code, _series in (("ECON", "经济师"), ("ACC", "会计师"), ("AUD", "审计师"), ("STA", "统计师"), ("ENG", "工程师")):
+    DEFAULT_SYNONYMS[(DictionaryKind.TITLE, f"{_code}-A")] = f"初级{_series}、初级"
+    DEFAULT_SYNONYMS[(DictionaryKind.TITLE, _code)] = f"中级{_series}"
+    DEFAULT_SYNONYMS[(DictionaryKind.TITLE, f"{_code}-G")] = f"副高级{_series}、副高{_series}"
+    DEFAULT_SYNONYMS[(DictionaryKind.TITLE, f"{_code}-Z")] = f"正高{_series}"
+DEFAULT_SYNONYMS[(DictionaryKind.TITLE, "FIN-A")] = "初级经济师（金融）、助理经济师(金融)"
+DEFAULT_SYNONYMS[(DictionaryKind.TITLE, "FIN")] = "中级经济师（金融）、经济师(金融)、中级金融经济师、金融经济师"
+DEFAULT_SYNONYMS[(DictionaryKind.TITLE, "FIN-G")] = "副高级经济师（金融）、高级经济师(金融)、高级金融经济师"
+DEFAULT_SYNONYMS[(DictionaryKind.TITLE, "FIN-Z")] = "正高级经济师(金融)、正高级金融经济师"
 
 
 def load_defaults() -> int:
@@ -79,7 +114,9 @@ def load_defaults() -> int:
         for order, (code, name, extra) in enumerate(rows, start=1):
             if (kind, code) in existing:
                 continue
-            entry = DictionaryEntry(kind=kind, code=code, name=name, order=order)
+            entry = DictionaryEntry(
+                kind=kind, code=code, name=name, order=order, synonyms=DEFAULT_SYNONYMS.get((kind, code), "")
+            )
             if kind == DictionaryKind.TIER:
                 entry.managing_department = extra
             if kind == DictionaryKind.SUBCATEGORY:

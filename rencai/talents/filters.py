@@ -71,7 +71,10 @@ class TalentFilter(django_filters.FilterSet):
         queryset=_visible_organizations, method="filter_within", label=_("所在机构（含下属）")
     )
     category = dictionary_filter(DictionaryKind.CATEGORY, _("人才类别"))
-    tier = dictionary_filter(DictionaryKind.TIER, _("人才层级"))
+    # "tier=null" lists the talents whose tier is not yet decided (the leader view's 未定层级).
+    tier = django_filters.ModelChoiceFilter(
+        queryset=entries(DictionaryKind.TIER), label=_("人才层级"), null_label=_("未定层级")
+    )
     level = dictionary_filter(DictionaryKind.LEVEL, _("百千万层次"))
     echelon = dictionary_filter(DictionaryKind.ECHELON, _("人才梯队"))
     qualification = django_filters.ModelChoiceFilter(

@@ -4,6 +4,7 @@ people, a talent their own profile; the dictionary editor's row and the pool act
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.talents.models import DictionaryEntry, Talent
 
@@ -55,7 +56,9 @@ class DictionaryRowForm(forms.ModelForm):
 
     class Meta:
         model = DictionaryEntry
-        fields = ["code", "name", "parent", "managing_department", "order", "enabled"]
+        fields = ["code", "name", "parent", "managing_department", "order", "enabled", "synonyms"]
+        widgets = {"synonyms": forms.TextInput(attrs={"placeholder": gettext_lazy("如：本科、大本")})}
+        help_texts = {"synonyms": ""}
 
 
 def exit_inputs() -> dict[str, forms.Field]:

@@ -9,6 +9,7 @@ dictionary entries the office edits, not hard-coded choices.
 
 import json
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
 from django.contrib import admin
@@ -66,6 +67,11 @@ class DictionaryEntry(ScopedModel):
     managing_department = models.CharField(_("管理部门"), max_length=100, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
     enabled = models.BooleanField(_("启用"), default=True)
+    synonyms = models.TextField(
+        _("同义词"),
+        blank=True,
+        help_text=_("导入花名册时视同本项的其他写法，每行一个或用顿号分隔，如“本科、大本”。"),
+    )
 
     shared = True
 
@@ -237,6 +243,24 @@ def check_identity(
     return born, gender or from_id, problems
 
 
+@lru_cache(maxsize=8192)
+def _derived_names(name: str) -> tuple[tuple[str, str], ...]:
+    simplified = to_simplified(name)
+    initials = pinyin_initials(simplified)[:50]
+    return (
+        ("name_simplified", simplified),
+        ("name_pinyin", pinyin_full(simplified)[:200]),
+        ("name_initials", initials),
+        ("name_first", simplified[:1]),
+        ("initials_head", initials[:2]),
+    )
+
+
+def derived_names(name: str) -> dict[str, str]:
+    """What :meth:`Talent.derive_names` fills for ``name`` (cached: rosters repeat names)."""
+    return dict(_derived_names(name or ""))
+
+
 class Talent(OrgOwnedModel):
     """A person in the registry, belonging to one institution at a time."""
 
@@ -307,8 +331,15 @@ class Talent(OrgOwnedModel):
             pattern_index("name_pinyin", "talent_pinyin_prefix"),
             pattern_index("name_initials", "talent_initials_prefix"),
             # In list order, led by what search looks up; organization_id carried so that a
-            # liaison's count checks the institution in the index (PostgreSQL).
-            models.Index(fields=["name_pinyin", "id"], include=["organization"], name="talent_pinyin_order"),
+            # liaison's count checks the institution in the index (PostgreSQL), and the
+            # filter columns so that a filtered page's keys are found by walking this index
+            # alone (category + tier for the whole city: 6,000 rows passed over for 25, each
+            # a read of the table when it was not in memory, 270 ms after a restart).
+            models.Index(
+                fields=["name_pinyin", "id"],
+                include=["organization", "category", "tier", "level"],
+                name="talent_pinyin_order",
+            ),
             models.Index(
                 fields=["name_first", "name_pinyin", "id"], include=["organization"], name="talent_first_char_order"
             ),
@@ -325,6 +356,14 @@ class Talent(OrgOwnedModel):
                 fields=["organization", "id"],
                 include=["category", "tier", "level", "birth_date"],
                 name="talent_organization_scope",
+            ),
+            # The registry's figures (leader view, documents, training coverage): the active
+            # talents grouped by institution, category and tier, counted from the index
+            # alone (an index-only scan in key order, no sort, no heap).
+            models.Index(
+                fields=["organization", "category", "tier"],
+                condition=Q(is_active=True),
+                name="talent_active_figures",
             ),
         ]
         constraints = [
@@ -402,12 +441,7 @@ class Talent(OrgOwnedModel):
     def derive_names(self) -> None:
         """The simplified name, its pinyin and initials that search uses, and the heads of
         the name and initials that lead the indexes in list order (``search_talents``)."""
-        simplified = to_simplified(self.name)
-        self.name_simplified = simplified
-        self.name_pinyin = pinyin_full(simplified)[:200]
-        self.name_initials = pinyin_initials(simplified)[:50]
-        self.name_first = simplified[:1]
-        self.initials_head = self.name_initials[:2]
+        self.__dict__.update(derived_names(self.name))
 
     def save(self, *args, **kwargs) -> None:
         self.derive_names()

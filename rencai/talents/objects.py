@@ -9,7 +9,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rencai.core.objects import Action, ObjectConfig, Policy, Section, config_for_model, register, related_sections
-from rencai.core.roles import NOBODY, OFFICE_AND_LIAISONS, OFFICE_LIAISONS_AND_TALENTS, OFFICE_ONLY, Role, role_of
+from rencai.core.roles import (
+    ALL_BUT_EXPERTS,
+    NOBODY,
+    OFFICE_AND_LIAISONS,
+    OFFICE_LIAISONS_AND_TALENTS,
+    OFFICE_ONLY,
+    STAFF_AND_LIAISONS,
+    Role,
+    role_of,
+)
 from rencai.talents import forms as talent_forms
 from rencai.talents import services
 from rencai.talents.filters import (
@@ -44,6 +53,7 @@ class TalentObjects(ObjectConfig):
     slug = "talents"
     import_schema = TalentSchema
     nav_section = "talents"
+    nav_roles = ALL_BUT_EXPERTS
     list_columns = ["name", "gender", "age", "organization", "position", "category", "tier", "level", "echelon"]
     detail_fields = [
         *talent_forms.PERSONAL_FIELDS[:4],
@@ -159,6 +169,7 @@ class HonourObjects(TalentPartObjects):
     model = Honour
     slug = "honours"
     nav_section = "talents"
+    nav_roles = ALL_BUT_EXPERTS
     list_columns = ["talent", "name", "level", "awarded_by", "awarded_on", "document_number", "campaign", "source"]
     form_fields = [
         "talent",
@@ -179,6 +190,7 @@ class ChangeRequestObjects(ObjectConfig):
     model = ChangeRequest
     slug = "change-requests"
     nav_section = "talents"
+    nav_roles = OFFICE_LIAISONS_AND_TALENTS
     list_columns = ["talent", "requested_by", "created_at", "state", "summary"]
     detail_fields = ["talent", "requested_by", "created_at", "summary", "state", "decision_comment"]
     filterset_class = ChangeRequestFilter
@@ -194,9 +206,10 @@ class ChangeRequestObjects(ObjectConfig):
 class DictionaryObjects(ObjectConfig):
     model = DictionaryEntry
     slug = "dictionary"
-    nav_section = "talents"
+    nav_section = "setup"
+    nav_roles = OFFICE_ONLY
     list_columns = ["kind", "code", "name", "parent", "managing_department", "order", "enabled"]
-    form_fields = ["kind", "code", "name", "parent", "managing_department", "order", "enabled"]
+    form_fields = ["kind", "code", "name", "parent", "managing_department", "order", "enabled", "synonyms"]
     filterset_class = DictionaryFilter
     search_fields = ["code", "name"]
     ordering = ["kind", "order", "code"]
@@ -211,6 +224,7 @@ class PoolObjects(ObjectConfig):
     model = TalentPool
     slug = "pools"
     nav_section = "pools"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["name", "kind", "level", "term_years", "member_count", "is_active"]
     form_fields = ["name", "kind", "level", "term_years", "description", "is_active"]
     search_fields = ["name"]
@@ -251,6 +265,7 @@ class BatchObjects(ObjectConfig):
     model = PoolBatch
     slug = "pool-batches"
     nav_section = "pools"
+    nav_roles = OFFICE_ONLY
     list_columns = ["pool", "name", "decision_date", "document_number", "term_start", "term_end", "member_count"]
     form_fields = ["pool", "name", "decision_date", "document_number", "term_start", "term_end"]
     filterset_class = BatchFilter
@@ -276,6 +291,7 @@ class MembershipObjects(ObjectConfig):
     model = PoolMembership
     slug = "pool-memberships"
     nav_section = "pools"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["pool", "batch", "talent", "talent_organization", "specialty", "joined_on", "term_end", "status"]
     export_columns = [
         "pool",

@@ -8,7 +8,10 @@ an 11-digit mobile likewise, anything else the start of the name:
 * Latin letters with a vowel, or a single letter, match the start of the full pinyin
   (``zhang``, ``zhangw``, ``w``); a single letter is the same set as the first initial;
 * two or more Latin consonants match the start of the initials (``zzq`` finds 张志强);
-  two through ``initials_head``.
+  two through ``initials_head``, more also through it: the names starting with ``wyy`` all
+  have the head ``wy``, and (``initials_head``, ``name_pinyin``, ``id``) walks only those in
+  list order. The prefix index alone does not give the order, and walking the order index
+  for them passes every name from ``a`` to ``w`` first (3.5 s at a million talents).
 
 Each name lookup is answered by one index whose order is the list's (``name_pinyin``,
 ``id``) or by few enough rows to sort, so a page of a million talents needs no full scan.
@@ -64,7 +67,7 @@ def latin_condition(letters: str) -> Q:
     if len(letters) >= 2 and _CONSONANTS.fullmatch(letters):
         if len(letters) == 2:
             return Q(initials_head=letters)
-        return Q(name_initials__startswith=letters)
+        return Q(initials_head=letters[:2], name_initials__startswith=letters)
     return pinyin_range(letters)
 
 

@@ -17,7 +17,7 @@ from rencai.talents.models import DictionaryEntry, DictionaryKind
 
 
 class DictionaryEditorView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
-    """Every entry of one dictionary on one screen: code, name, order, enabled."""
+    """Every entry of one dictionary on one screen: code, name, order, enabled, synonyms."""
 
     template_name = "talents/dictionary_editor.html"
 

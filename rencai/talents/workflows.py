@@ -28,6 +28,7 @@ CHANGE_WORKFLOW = Workflow(
             inputs=reason_input(_("审核意见"), required=False, name="decision_comment"),
             effect=_approve,
             style="success",
+            batch=True,
         ),
         Transition(
             "return",

@@ -55,7 +55,8 @@ def test_leader_view_on_the_demo_and_the_years_summary(transactional_db, live_se
     office = _new_page(browser)
     _log_in_demo(office, base, "office")
     office.goto(f"{base}/o/document-templates/")
-    office.get_by_role("link", name="年度人才工作总结").first.click()
+    # A row links by the template's title (its kind is the first column).
+    office.locator("tr", has_text="年度人才工作总结").get_by_role("link").first.click()
     office.get_by_role("link", name="生成文稿").click()
     office.fill("#id_year", str(timezone.localdate().year))
     office.click("#generate-form button[type=submit]")

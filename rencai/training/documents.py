@@ -4,9 +4,8 @@ of its public verification page."""
 import io
 
 import segno
-from django.conf import settings
 
-from rencai.core.documents import Image, OfficialDocument, Paragraph, chinese_date, write_official_docx
+from rencai.core.documents import Image, OfficialDocument, Paragraph, chinese_date, office_name, write_official_docx
 from rencai.training.models import Enrollment
 
 
@@ -22,7 +21,7 @@ def certificate_docx(enrollment: Enrollment, verify_url: str) -> bytes:
     )
     document = OfficialDocument(
         title="结业证书",
-        issuer=klass.organization.name if klass.organization.kind == "government" else settings.RENCAI_OFFICE_NAME,
+        issuer=klass.organization.name if klass.organization.kind == "government" else office_name(),
         issued_on=enrollment.certificate_issued_on,
         document_number=f"证书编号：{enrollment.certificate_number}",
         blocks=[

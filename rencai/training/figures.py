@@ -2,6 +2,7 @@
 institution) and for the city — classes (期), participants (人次), hours per participant,
 and coverage (the share of registered talents trained in the period)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.orgs.models import FINANCIAL_KINDS, Organization, OrganizationKind
 from rencai.talents.models import Talent
@@ -18,17 +21,17 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 HEADERS = [
-    "单位",
-    "机构类型",
-    "在库人才（人）",
-    "参加办公室培训（人次）",
-    "自办培训（期）",
-    "自办培训（人次）",
-    "视频学习认定（人次）",
-    "培训总学时",
-    "人均学时（每人次）",
-    "受训人才（人）",
-    "覆盖率（%）",
+    gettext_lazy("单位"),
+    gettext_lazy("机构类型"),
+    gettext_lazy("在库人才（人）"),
+    gettext_lazy("参加办公室培训（人次）"),
+    gettext_lazy("自办培训（期）"),
+    gettext_lazy("自办培训（人次）"),
+    gettext_lazy("视频学习认定（人次）"),
+    gettext_lazy("培训总学时"),
+    gettext_lazy("人均学时（每人次）"),
+    gettext_lazy("受训人才（人）"),
+    gettext_lazy("覆盖率（%）"),
 ]
 
 
@@ -53,8 +56,8 @@ class Period:
         if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) and (
             self.start.year == self.end.year
         ):
-            return f"{self.start.year}年"
-        return f"{self.start:%Y-%m-%d}至{self.end:%Y-%m-%d}"
+            return _("%(year)s年") % {"year": self.start.year}
+        return _("%(start)s至%(end)s") % {"start": f"{self.start:%Y-%m-%d}", "end": f"{self.end:%Y-%m-%d}"}
 
 
 @dataclass
@@ -67,6 +70,13 @@ class Row:
     video_credits: int = 0
     hours: Decimal = Decimal(0)
     trained: set = field(default_factory=set)
+    #: How many talents were trained, when only counted (:func:`totals` for the city);
+    #: None: ``len(trained)``.
+    trained_count: int | None = None
+
+    @property
+    def trained_number(self) -> int:
+        return len(self.trained) if self.trained_count is None else self.trained_count
 
     @property
     def participants(self) -> int:
@@ -80,7 +90,7 @@ class Row:
     def coverage(self) -> Decimal | None:
         if not self.registered:
             return None
-        return (Decimal(len(self.trained)) * 100 / self.registered).quantize(Decimal("0.1"))
+        return (Decimal(self.trained_number) * 100 / self.registered).quantize(Decimal("0.1"))
 
 
 @dataclass
@@ -89,6 +99,8 @@ class Table:
     total: Row
     office_classes: int
     period: Period
+    #: False for :func:`totals`: the rows carry no office or video figures (the total does).
+    attendance_by_row: bool = True
 
 
 def institution_kinds() -> list[tuple[str, "StrOrPromise"]]:
@@ -105,44 +117,44 @@ def heads_for(user, kind: str = "") -> list[Organization]:
     return [o for o in organizations if not any(o.path != p and o.path.startswith(p) for p in paths)]
 
 
-def by_institution(user, period: Period, kind: str = "") -> Table:
-    heads = heads_for(user, kind)
-    rows = {h.pk: Row(h) for h in heads}
-    head_of = _head_map(heads)
+def by_institution(user, period: Period, kind: str = "", registered: Mapping[int, int] | None = None) -> Table:
+    """The figures of each institution the user's figures are about (branches counted in
+    their head institution) and their total.
+
+    ``registered``, when given, is the number of active talents per organisation id as the
+    caller already counted them for this user (the leader view's grouped count of the
+    talents list): the same numbers, not counted a second time."""
+    heads, rows, head_of, _every = _institutions(user, kind, registered)
 
     def row_for(organization_id: int) -> Row | None:
         head = head_of.get(organization_id)
         return rows.get(head) if head else None
 
-    for org_id, count in Talent.objects.filter(is_active=True).values_list("organization_id").annotate(n=Count("id")):
-        if row := row_for(org_id):
-            row.registered += count
-    attended = Enrollment.objects.filter(
-        training_class__starts_on__range=(period.start, period.end), hours__gt=0
-    ).values_list("talent__organization_id", "talent_id", "hours")
+    # Only the enrolments of talents under one of the heads are counted: the others are
+    # not joined at all (a liaison's view reads its own institutions' talents only).
+    attended = (
+        _attended(period)
+        .filter(talent__organization_id__in=list(head_of))
+        .values_list("talent__organization_id", "talent_id", "hours")
+    )
     for org_id, talent_id, hours in attended:
         if row := row_for(org_id):
             row.office_participants += 1
             row.hours += hours
             row.trained.add(talent_id)
-    videos = WatchProgress.objects.filter(credited_on__range=(period.start, period.end)).values_list(
-        "talent__organization_id", "talent_id", "hours"
+    videos = (
+        _videos(period)
+        .filter(talent__organization_id__in=list(head_of))
+        .values_list("talent__organization_id", "talent_id", "hours")
     )
     for org_id, talent_id, hours in videos:
         if row := row_for(org_id):
             row.video_credits += 1
             row.hours += hours
             row.trained.add(talent_id)
-    own = OwnTraining.objects.filter(starts_on__range=(period.start, period.end)).values_list(
-        "organization_id", "sessions", "participants", "hours"
-    )
-    for org_id, sessions, participants, hours in own:
-        if row := row_for(org_id):
-            row.own_classes += sessions
-            row.own_participants += participants
-            row.hours += hours * participants
+    _own(rows, head_of, period)
     ordered = sorted(rows.values(), key=lambda r: (-r.participants, r.organization.path))
-    total = Row(Organization(name="合计"))
+    total = Row(Organization(name=_("合计")))
     for row in ordered:
         total.registered += row.registered
         total.office_participants += row.office_participants
@@ -151,16 +163,131 @@ def by_institution(user, period: Period, kind: str = "") -> Table:
         total.video_credits += row.video_credits
         total.hours += row.hours
         total.trained |= row.trained
-    office_classes = TrainingClass.objects.filter(starts_on__range=(period.start, period.end)).count()
-    return Table(rows=ordered, total=total, office_classes=office_classes, period=period)
+    return Table(rows=ordered, total=total, office_classes=_office_classes(period), period=period)
 
 
-def _head_map(heads: list[Organization]) -> dict[int, int]:
+def totals(user, period: Period, registered: Mapping[int, int] | None = None) -> Table:
+    """:func:`by_institution`'s total, office classes and each institution's registered
+    talents and own training, without reading which institution each trainee belongs to:
+    the rows' office and video figures are left at zero (``attendance_by_row`` False) and
+    the rows are in the order of their paths. What the leader view and a city document's
+    figures need; a table ranking the institutions uses :func:`by_institution`.
+
+    The attendance of the talents under the heads is counted directly when they are the
+    smaller part of the organisations, else as all attendance less that of the talents of
+    the other organisations (for the city: less the government units') — the same number,
+    without joining every trainee to the registry; the total's trained talents are then
+    counted by the database (``trained_count``), not listed."""
+    heads, rows, head_of, every = _institutions(user, "", registered)
+    _own(rows, head_of, period)
+    total = Row(Organization(name=_("合计")))
+    ordered = sorted(rows.values(), key=lambda r: r.organization.path)
+    for row in ordered:
+        total.registered += row.registered
+        total.own_classes += row.own_classes
+        total.own_participants += row.own_participants
+        total.hours += row.hours
+    inside = list(head_of)
+    outside = [org_id for org_id in every if org_id not in head_of]
+    attended, videos = _attended(period), _videos(period)
+    if len(outside) < len(inside):
+        # Everyone's attendance, summed by the database, less the others' (few rows).
+        others = [_attendance(q.filter(talent__organization_id__in=outside)) for q in (attended, videos)]
+        for queryset, part, counter in zip(
+            (attended, videos), others, ("office_participants", "video_credits"), strict=True
+        ):
+            summed = queryset.aggregate(n=Count("*"), h=Sum("hours"))
+            setattr(total, counter, summed["n"] - part.count)
+            total.hours += (summed["h"] or Decimal(0)) - part.hours
+        everyone = attended.values("talent_id").union(videos.values("talent_id")).count()
+        total.trained_count = everyone - len(others[0].talents | others[1].talents)
+    else:
+        for queryset, counter in ((attended, "office_participants"), (videos, "video_credits")):
+            found = _attendance(queryset.filter(talent__organization_id__in=inside))
+            setattr(total, counter, found.count)
+            total.hours += found.hours
+            total.trained |= found.talents
+    return Table(
+        rows=ordered, total=total, office_classes=_office_classes(period), period=period, attendance_by_row=False
+    )
+
+
+@dataclass
+class _Attendance:
+    count: int
+    hours: Decimal
+    talents: set
+
+
+def _attendance(queryset) -> _Attendance:
+    """The count, hours and talents of ``queryset`` (enrolments or video credits), in one
+    query grouped by talent."""
+    found = _Attendance(0, Decimal(0), set())
+    for talent_id, count, hours in queryset.values_list("talent_id").annotate(n=Count("*"), h=Sum("hours")):
+        found.count += count
+        found.hours += hours
+        found.talents.add(talent_id)
+    return found
+
+
+def _attended(period: Period):
+    """The office classes' enrolments of the period that earned hours."""
+    return Enrollment.objects.filter(
+        training_class__starts_on__range=(period.start, period.end), hours__gt=0
+    ).order_by()
+
+
+def _videos(period: Period):
+    return WatchProgress.objects.filter(credited_on__range=(period.start, period.end)).order_by()
+
+
+def _office_classes(period: Period) -> int:
+    return TrainingClass.objects.filter(starts_on__range=(period.start, period.end)).count()
+
+
+def _institutions(
+    user, kind: str, registered: Mapping[int, int] | None
+) -> tuple[list[Organization], dict[int, Row], dict[int, int], list[int]]:
+    """The heads, a row for each with its registered talents, every organisation under a
+    head → that head's id, and every organisation's id."""
+    heads = heads_for(user, kind)
+    rows = {h.pk: Row(h) for h in heads}
+    every = list(Organization.objects.values_list("pk", "path"))  # one query, not one per head
+    head_of = _head_map(heads, every)
+    if registered is None:
+        counted = (
+            Talent.objects.filter(is_active=True, organization_id__in=list(head_of))
+            .values_list("organization_id")
+            .annotate(n=Count("*"))
+        )
+        registered = dict(counted)
+    for org_id, count in registered.items():
+        head = head_of.get(org_id)
+        if head is not None:
+            rows[head].registered += count
+    return heads, rows, head_of, [org_id for org_id, _path in every]
+
+
+def _own(rows: dict[int, Row], head_of: dict[int, int], period: Period) -> None:
+    own = OwnTraining.objects.filter(starts_on__range=(period.start, period.end)).values_list(
+        "organization_id", "sessions", "participants", "hours"
+    )
+    for org_id, sessions, participants, hours in own:
+        head = head_of.get(org_id)
+        if head is not None:
+            row = rows[head]
+            row.own_classes += sessions
+            row.own_participants += participants
+            row.hours += hours * participants
+
+
+def _head_map(heads: list[Organization], every: list[tuple[int, str]]) -> dict[int, int]:
     """Every organisation id under one of ``heads`` → that head's id."""
     mapping = {}
     for head in heads:
-        for org_id in Organization.objects.filter(path__startswith=head.path).values_list("pk", flat=True):
-            mapping[org_id] = head.pk
+        for org_id, path in every:
+            if path.startswith(head.path):
+                mapping[org_id] = head.pk
     return mapping
 
 
@@ -176,7 +303,7 @@ def rows(table: Table) -> list[list]:
             row.video_credits,
             str(row.hours),
             str(row.hours_per_participant or ""),
-            len(row.trained),
+            row.trained_number,
             str(row.coverage if row.coverage is not None else ""),
         ]
 
@@ -196,16 +323,30 @@ def city_sentence(table: Table) -> str:
     financial = own_training(table)
     others = own_training(table, financial=False)
     total = table.total
-    sentence = (
-        f"{table.period}，{financial[0]}家金融机构组织各类人才工作培训共计{financial[1]}期，培训人员{financial[2]}人次"
-    )
+    sentence = _("%(period)s，%(units)s家金融机构组织各类人才工作培训共计%(classes)s期，培训人员%(people)s人次") % {
+        "period": table.period,
+        "units": financial[0],
+        "classes": financial[1],
+        "people": financial[2],
+    }
     if others[0]:
-        sentence += f"（另有{others[0]}家其他单位组织{others[1]}期、{others[2]}人次）"
-    return sentence + (
-        f"；市金融工作办公室举办培训班{table.office_classes}期，参训{total.office_participants}人次；"
-        f"人才管理讲堂视频学习认定{total.video_credits}人次。"
-        f"在库人才{total.registered}人，受训{len(total.trained)}人，覆盖率{total.coverage or 0}%。"
-    )
+        sentence += _("（另有%(units)s家其他单位组织%(classes)s期、%(people)s人次）") % {
+            "units": others[0],
+            "classes": others[1],
+            "people": others[2],
+        }
+    return sentence + _(
+        "；市金融工作办公室举办培训班%(office_classes)s期，参训%(office_people)s人次；"
+        "人才管理讲堂视频学习认定%(videos)s人次。"
+        "在库人才%(registered)s人，受训%(trained)s人，覆盖率%(coverage)s%%。"
+    ) % {
+        "office_classes": table.office_classes,
+        "office_people": total.office_participants,
+        "videos": total.video_credits,
+        "registered": total.registered,
+        "trained": total.trained_number,
+        "coverage": total.coverage or 0,
+    }
 
 
 def talent_hours(talent, year: int) -> Decimal:

@@ -2,7 +2,16 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from rencai.core.filters import YearFilter, yes_no_filter
-from rencai.training.models import ClassState, Lecturer, Mode, TrainingClass, TrainingProgramme, Video
+from rencai.training.models import (
+    ClassState,
+    Enrollment,
+    EnrolmentState,
+    Lecturer,
+    Mode,
+    TrainingClass,
+    TrainingProgramme,
+    Video,
+)
 
 
 class ClassFilter(django_filters.FilterSet):
@@ -24,3 +33,14 @@ class VideoFilter(django_filters.FilterSet):
     class Meta:
         model = Video
         fields = ["topic", "lecturer"]
+
+
+class EnrollmentFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=EnrolmentState.choices, label=_("状态"))
+    training_class = django_filters.ModelChoiceFilter(
+        queryset=lambda request: TrainingClass.objects.visible_to(request.user), label=_("培训班")
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ["state", "training_class"]

@@ -1,6 +1,8 @@
 """Spreadsheets training takes: the institutions' own training reports and attendance
 sheets of the office's sessions."""
 
+from django.utils.translation import gettext as _
+
 from rencai.core.imports import cells
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, RowRejected
 from rencai.talents.imports import talent_by_id_number
@@ -35,7 +37,7 @@ class OwnTrainingSchema(ImportSchema):
     def check_row(self, values: dict, context: ImportContext) -> None:
         starts, ends = values.get("starts_on"), values.get("ends_on")
         if starts and ends and ends < starts:
-            raise RowRejected([("ends_on", "invalid", "结束日期不能早于开始日期。")])
+            raise RowRejected([("ends_on", "invalid", _("结束日期不能早于开始日期。"))])
 
 
 class AttendanceSchema(ImportSchema):
@@ -71,7 +73,7 @@ class AttendanceSchema(ImportSchema):
             talent_id=values["talent_id"], state=EnrolmentState.CONFIRMED
         ).exists()
         if not confirmed:
-            raise RowRejected([("talent", "invalid", "该学员未报名本班或报名未确认，不能签到。")])
+            raise RowRejected([("talent", "invalid", _("该学员未报名本班或报名未确认，不能签到。"))])
         values["method"] = CheckMethod.IMPORT
         values["checked_at"] = session.starts_at
         values["hours"] = credited_hours(session.mode, session.hours)

@@ -4,6 +4,7 @@ watch progress, feedback and the institutions' own training."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import Refused
 from rencai.core.objects import (
@@ -21,6 +22,7 @@ from rencai.core.roles import (
     NOBODY,
     OFFICE_AND_LEADERS,
     OFFICE_AND_LIAISONS,
+    OFFICE_LIAISONS_AND_TALENTS,
     OFFICE_ONLY,
     STAFF_AND_LIAISONS,
     TALENTS_ONLY,
@@ -28,7 +30,7 @@ from rencai.core.roles import (
     role_of,
 )
 from rencai.training import figures, services
-from rencai.training.filters import ClassFilter, VideoFilter
+from rencai.training.filters import ClassFilter, EnrollmentFilter, VideoFilter
 from rencai.training.forms import AttendanceForm, EnrollmentForm, FeedbackForm, VideoForm
 from rencai.training.imports import AttendanceSchema, OwnTrainingSchema
 from rencai.training.models import (
@@ -62,7 +64,8 @@ def _published_unless_staff(videos, user):
 class HoursRuleObjects(ObjectConfig):
     model = HoursRule
     slug = "hours-rules"
-    nav_section = "training"
+    nav_section = "setup"
+    nav_roles = OFFICE_ONLY
     list_columns = ["mode", "factor"]
     form_fields = ["mode", "factor"]
     policy = Policy(view=OFFICE_AND_LEADERS, change=OFFICE_ONLY)
@@ -73,6 +76,7 @@ class LecturerObjects(ObjectConfig):
     model = Lecturer
     slug = "lecturers"
     nav_section = "training"
+    nav_roles = OFFICE_ONLY
     list_columns = ["name", "employer", "title", "topics", "is_external"]
     form_fields = ["name", "talent", "employer", "title", "topics", "is_external", "bio"]
     search_fields = ["name", "employer", "topics"]
@@ -93,6 +97,7 @@ class ProgrammeObjects(ObjectConfig):
     model = TrainingProgramme
     slug = "training-programmes"
     nav_section = "training"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["name", "is_catalogue"]
     form_fields = ["name", "description", "is_catalogue"]
     policy = TRAINING_POLICY
@@ -110,6 +115,7 @@ class ClassObjects(ObjectConfig):
     model = TrainingClass
     slug = "training-classes"
     nav_section = "training"
+    nav_roles = ALL_BUT_EXPERTS
     list_columns = ["programme", "name", "organization", "starts_on", "ends_on", "mode", "capacity", "state"]
     form_fields = [
         "programme",
@@ -139,7 +145,7 @@ class ClassObjects(ObjectConfig):
         *CLASS_WORKFLOW.actions(),
         Action(
             "enrol_self",
-            _("自主报名"),
+            gettext_lazy("自主报名"),
             TALENTS_ONLY,
             lambda klass, user, data: services.enrol_self(klass, user),
             available=lambda c, user: c.state == ClassState.OPEN and c.self_enrolment,
@@ -206,9 +212,11 @@ class EnrollmentObjects(ObjectConfig):
     model = Enrollment
     slug = "enrollments"
     nav_section = "training"
+    nav_roles = OFFICE_LIAISONS_AND_TALENTS
     list_columns = ["training_class", "talent", "route", "state", "hours", "completed", "certificate_number"]
     form_class = EnrollmentForm
     search_fields = ["talent__name_simplified", "certificate_number"]
+    filterset_class = EnrollmentFilter
     policy = Policy(view=ALL_BUT_EXPERTS, create=OFFICE_AND_LIAISONS, change=NOBODY)
     actions = ENROLMENT_WORKFLOW.actions()
 
@@ -263,6 +271,7 @@ class VideoObjects(ObjectConfig):
     model = Video
     slug = "videos"
     nav_section = "training"
+    nav_roles = OFFICE_LIAISONS_AND_TALENTS
     list_columns = ["title", "topic", "lecturer", "duration_seconds", "hours", "is_published"]
     detail_fields = [
         "title",
@@ -322,6 +331,7 @@ class OwnTrainingObjects(ObjectConfig):
     model = OwnTraining
     slug = "own-trainings"
     nav_section = "training"
+    nav_roles = STAFF_AND_LIAISONS
     list_columns = ["organization", "title", "topic_kind", "starts_on", "ends_on", "sessions", "participants", "hours"]
     form_fields = [
         "organization",

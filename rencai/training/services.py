@@ -57,13 +57,19 @@ def audience_problems(klass: TrainingClass, talent) -> list[str]:
     problems = []
     categories = list(klass.categories.all())
     if categories and talent.category_id not in {c.pk for c in categories}:
-        problems.append(f"{talent.name}的人才类别不在本班招收范围（{'、'.join(c.name for c in categories)}）内。")
+        problems.append(
+            _("%(talent)s的人才类别不在本班招收范围（%(names)s）内。")
+            % {"talent": talent.name, "names": "、".join(c.name for c in categories)}
+        )
     tiers = list(klass.tiers.all())
     if tiers and talent.tier_id not in {t.pk for t in tiers}:
-        problems.append(f"{talent.name}的人才层级不在本班招收范围（{'、'.join(t.name for t in tiers)}）内。")
+        problems.append(
+            _("%(talent)s的人才层级不在本班招收范围（%(names)s）内。")
+            % {"talent": talent.name, "names": "、".join(t.name for t in tiers)}
+        )
     organizations = list(klass.audience_organizations.all())
     if organizations and not any(talent.organization.path.startswith(o.path) for o in organizations):
-        problems.append(f"本班只招收{'、'.join(o.name for o in organizations)}的人员。")
+        problems.append(_("本班只招收%(names)s的人员。") % {"names": "、".join(o.name for o in organizations)})
     return problems
 
 
@@ -79,21 +85,24 @@ def check_quota(klass: TrainingClass, talent) -> None:
         state__in=HOLDING, route=EnrolmentRoute.NOMINATED, talent__organization__path__startswith=head
     ).count()
     if used >= klass.quota_per_organization:
-        raise Refused(f"每个单位可推荐{klass.quota_per_organization}人，本单位已推荐{used}人。")
+        raise Refused(
+            _("每个单位可推荐%(quota_per_organization)s人，本单位已推荐%(used)s人。")
+            % {"quota_per_organization": klass.quota_per_organization, "used": used}
+        )
 
 
 def enrolment_state(klass: TrainingClass, talent, route: str) -> str:
     """The state a new enrolment starts in (a place, or the waiting list when the class is
     full), or Refused when the rules, the quota or a duplicate forbid it."""
     if klass.state != ClassState.OPEN:
-        raise Refused(f"“{klass}”当前不在报名阶段。")
+        raise Refused(_("“%(klass)s”当前不在报名阶段。") % {"klass": klass})
     if route == EnrolmentRoute.SELF and not klass.self_enrolment:
-        raise Refused("本班不接受自主报名，请通过所在单位推荐。")
+        raise Refused(_("本班不接受自主报名，请通过所在单位推荐。"))
     problems = audience_problems(klass, talent)
     if problems:
         raise Refused(" ".join(problems))
     if klass.enrollments.filter(talent=talent).exclude(state=EnrolmentState.WITHDRAWN).exists():
-        raise Refused(f"{talent.name}已报名本班。")
+        raise Refused(_("%(talent)s已报名本班。") % {"talent": talent.name})
     if route == EnrolmentRoute.NOMINATED:
         check_quota(klass, talent)
     full = klass.enrollments.filter(state__in=HOLDING).count() >= klass.capacity
@@ -120,7 +129,7 @@ def confirm(enrollment: Enrollment) -> None:
     klass = enrollment.training_class
     confirmed = klass.enrollments.filter(state=EnrolmentState.CONFIRMED).exclude(pk=enrollment.pk).count()
     if confirmed >= klass.capacity:
-        raise Refused(f"本班名额{klass.capacity}人已满，不能再确认；可先让他人退出。")
+        raise Refused(_("本班名额%(capacity)s人已满，不能再确认；可先让他人退出。") % {"capacity": klass.capacity})
     enrollment.state = EnrolmentState.CONFIRMED
     enrollment.confirmed_at = timezone.now()
 
@@ -170,10 +179,10 @@ def qr_path(session: Session, at: datetime | None = None) -> str:
 def check_qr(session_id: int, step: int, token: str, at: datetime | None = None) -> None:
     """Refuse a forged or expired code."""
     if not constant_time_compare(qr_token(session_id, step), token):
-        raise Refused("签到码无效，请扫描现场大屏上的二维码。")
+        raise Refused(_("签到码无效，请扫描现场大屏上的二维码。"))
     now = qr_step(at)
     if step > now or now - step > QR_GRACE_STEPS:
-        raise Refused("签到码已过期（二维码每分钟更新），请重新扫描现场大屏上的二维码。")
+        raise Refused(_("签到码已过期（二维码每分钟更新），请重新扫描现场大屏上的二维码。"))
 
 
 def check_in(session: Session, talent, method: str, at: datetime | None = None, note: str = "") -> Attendance:
@@ -189,12 +198,18 @@ def prepare_attendance(session: Session, talent, method: str, at: datetime | Non
     at = at or timezone.now()
     enrollment = session.training_class.enrollments.filter(talent=talent).first()
     if enrollment is None or enrollment.state != EnrolmentState.CONFIRMED:
-        raise Refused(f"{talent.name}未报名或报名未确认，不能在“{session.training_class}”签到。")
+        raise Refused(
+            _("%(talent)s未报名或报名未确认，不能在“%(training_class)s”签到。")
+            % {"talent": talent.name, "training_class": session.training_class}
+        )
     if method == CheckMethod.QR and not session.starts_at - CHECKIN_MARGIN <= at <= session.ends_at + CHECKIN_MARGIN:
-        raise Refused("不在本课程的签到时间内（开课前30分钟至下课后30分钟）。")
+        raise Refused(_("不在本课程的签到时间内（开课前30分钟至下课后30分钟）。"))
     existing = Attendance.objects.filter(session=session, talent=talent).first()
     if existing is not None:
-        raise Refused(f"{talent.name}已于{timezone.localtime(existing.checked_at):%H:%M}签到。")
+        raise Refused(
+            _("%(talent)s已于%(time)s签到。")
+            % {"talent": talent.name, "time": f"{timezone.localtime(existing.checked_at):%H:%M}"}
+        )
     return Attendance(
         session=session,
         talent=talent,
@@ -325,14 +340,14 @@ def report_progress(progress: WatchProgress, start: int, end: int, at: datetime 
     at = at or timezone.now()
     video = progress.video
     if start < 0 or end < start or end > video.duration_seconds + REPORT_SLACK_SECONDS:
-        raise Refused("上报的观看进度无效。")
+        raise Refused(_("上报的观看进度无效。"))
     span = end - start
     if span:
         if progress.last_report_at is None:
-            raise Refused("请从播放器开始观看后再上报进度。")
+            raise Refused(_("请从播放器开始观看后再上报进度。"))
         elapsed = Decimal((at - progress.last_report_at).total_seconds())
         if Decimal(span) > elapsed * PLAYBACK_ALLOWANCE + REPORT_SLACK_SECONDS:
-            raise Refused("上报的观看进度超过了实际观看时间，本次不计入。")
+            raise Refused(_("上报的观看进度超过了实际观看时间，本次不计入。"))
     progress.seen = _mark(bytes(progress.seen or b""), start, end, video.duration_seconds)
     progress.seen_seconds = _count(progress.seen)
     progress.position = min(end, video.duration_seconds)

@@ -153,7 +153,9 @@ class CertificateView(RoleRequiredMixin, View):
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
-        disposition = content_disposition_header(True, f"结业证书-{enrollment.certificate_number}.docx")
+        disposition = content_disposition_header(
+            True, f"结业证书-{enrollment.certificate_number}.docx"
+        )  # i18n: document
         assert disposition is not None  # only None for an inline response without a file name
         response["Content-Disposition"] = disposition
         return response
@@ -189,7 +191,10 @@ class FiguresView(RoleRequiredMixin, TemplateView):
             audit.record(
                 AuditAction.EXPORT, object_type="training.figures", changes={"period": str(period)}, request=request
             )
-            return xlsx_response(write_xlsx("培训统计", figures.HEADERS, figures.rows(table)), f"培训统计-{period}")
+            return xlsx_response(
+                write_xlsx(_("培训统计"), [str(h) for h in figures.HEADERS], figures.rows(table)),
+                _("培训统计-%(period)s") % {"period": period},
+            )
         return self.render_to_response(
             {
                 "period": period,

@@ -2,7 +2,7 @@
 certificates issued); an enrolment is confirmed or withdrawn (its place passing to the
 waiting list)."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencai.core.objects import Transition, Workflow
 from rencai.core.roles import OFFICE_LIAISONS_AND_TALENTS, OFFICE_ONLY, Role, role_of
@@ -19,16 +19,16 @@ CLASS_WORKFLOW = Workflow(
     [
         Transition(
             "open",
-            _("开放报名"),
+            gettext_lazy("开放报名"),
             (ClassState.PLANNED, ClassState.CLOSED),
             ClassState.OPEN,
             OFFICE_ONLY,
             style="primary",
         ),
-        Transition("close", _("截止报名"), (ClassState.OPEN,), ClassState.CLOSED, OFFICE_ONLY),
+        Transition("close", gettext_lazy("截止报名"), (ClassState.OPEN,), ClassState.CLOSED, OFFICE_ONLY),
         Transition(
             "finish",
-            _("结业（认定学时、颁发证书）"),
+            gettext_lazy("结业（认定学时、颁发证书）"),
             (ClassState.OPEN, ClassState.CLOSED),
             ClassState.FINISHED,
             OFFICE_ONLY,
@@ -58,16 +58,17 @@ ENROLMENT_WORKFLOW = Workflow(
     [
         Transition(
             "confirm",
-            _("确认报名"),
+            gettext_lazy("确认报名"),
             (EnrolmentState.PENDING, EnrolmentState.WAITLISTED),
             EnrolmentState.CONFIRMED,
             OFFICE_ONLY,
             effect=_confirm,
             style="success",
+            batch=True,
         ),
         Transition(
             "withdraw",
-            _("退出（名额让给候补）"),
+            gettext_lazy("退出（名额让给候补）"),
             (EnrolmentState.PENDING, EnrolmentState.CONFIRMED, EnrolmentState.WAITLISTED),
             EnrolmentState.WITHDRAWN,
             OFFICE_LIAISONS_AND_TALENTS,

@@ -354,6 +354,7 @@ def test_ranking_page_excel_and_notice(users, client_for, bank, desk):
     notice = office.get("/bulletins/ranking/", {"year": YEAR, "format": "notice"})
     text = "\n".join(p.text for p in Document(io.BytesIO(notice.content)).paragraphs)
     assert f"关于{YEAR}年信息报送工作情况的通报" in text and "各有关单位：" in text
+    assert users["office"].organization.name in text  # 落款: the office's name in full, not the placeholder
     assert office.get("/bulletins/ranking/", {"year": "abc"}).status_code == 400
     assert client_for("liaison").get("/bulletins/ranking/").status_code == 403
 

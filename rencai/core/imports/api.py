@@ -5,6 +5,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -24,17 +26,19 @@ if TYPE_CHECKING:
 
 
 class UploadSerializer(serializers.Serializer[Any]):
-    object = serializers.CharField(help_text="对象，如 talents")
+    object = serializers.CharField(help_text=gettext_lazy("对象，如 talents"))
     file = serializers.FileField()
-    organization = serializers.IntegerField(required=False, help_text="无“所在单位”列时数据所属机构的 ID")
+    organization = serializers.IntegerField(required=False, help_text=gettext_lazy("无“所在单位”列时数据所属机构的 ID"))
     all_or_nothing = serializers.BooleanField(
-        required=False, default=True, help_text="默认 true：有错误行则整份文件不导入；只导入有效行在提交时选择"
+        required=False,
+        default=True,
+        help_text=gettext_lazy("默认 true：有错误行则整份文件不导入；只导入有效行在提交时选择"),
     )
 
 
 class CommitSerializer(serializers.Serializer[Any]):
     valid_rows_only = serializers.BooleanField(
-        required=False, default=False, help_text="只导入有效行、略过有错误的行（须明确选择）"
+        required=False, default=False, help_text=gettext_lazy("只导入有效行、略过有错误的行（须明确选择）")
     )
 
 
@@ -54,7 +58,7 @@ class JobSerializer(serializers.ModelSerializer[ImportJob]):
 class ReportSerializer(JobSerializer):
     # SerializerMetaclass takes declared fields out of the class, so the ``errors``
     # property of Serializer is untouched; the stubs see an override of it.
-    errors = serializers.JSONField(help_text="逐行逐列的错误（行号、列、代码、中文说明）")  # type: ignore[assignment]
+    errors = serializers.JSONField(help_text=gettext_lazy("逐行逐列的错误（行号、列、代码、中文说明）"))  # type: ignore[assignment]
 
     class Meta(JobSerializer.Meta):
         fields = [*JobSerializer.Meta.fields, "errors"]
@@ -75,7 +79,7 @@ class ImportUploadAPI(ImportAPIMixin, APIView):
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
         responses={201: JobSerializer, 409: DETAIL},
-        description="上传表格并开始预检（与导入页面相同的流程）；预检完成后用 commit 确认导入。",
+        description=gettext_lazy("上传表格并开始预检（与导入页面相同的流程）；预检完成后用 commit 确认导入。"),
     )
     def post(self, request: Request) -> Response:
         data = UploadSerializer(data=request.data)
@@ -102,30 +106,32 @@ class ImportUploadAPI(ImportAPIMixin, APIView):
 
         found: Organization | None = Organization.objects.editable_by(user).filter(pk=pk).first()
         if found is None:
-            raise serializers.ValidationError({"organization": "无权导入到该机构或机构不存在"})
+            raise serializers.ValidationError({"organization": _("无权导入到该机构或机构不存在")})
         return found
 
 
 class ImportJobAPI(ImportAPIMixin, APIView):
-    @extend_schema(responses={200: JobSerializer}, description="导入任务的状态与进度。")
+    @extend_schema(responses={200: JobSerializer}, description=gettext_lazy("导入任务的状态与进度。"))
     def get(self, request: Request, pk: int) -> Response:
         return Response(JobSerializer(self.job(request, pk)).data)
 
 
 class ImportReportAPI(ImportAPIMixin, APIView):
-    @extend_schema(responses={200: ReportSerializer}, description="预检或导入的报告，含逐行错误。")
+    @extend_schema(responses={200: ReportSerializer}, description=gettext_lazy("预检或导入的报告，含逐行错误。"))
     def get(self, request: Request, pk: int) -> Response:
         job = self.job(request, pk)
         return Response(ReportSerializer(job).data)
 
 
 class ImportCommitAPI(ImportAPIMixin, APIView):
-    @extend_schema(request=None, responses={202: JobSerializer, 409: DETAIL}, description="确认导入预检通过的数据。")
+    @extend_schema(
+        request=None, responses={202: JobSerializer, 409: DETAIL}, description=gettext_lazy("确认导入预检通过的数据。")
+    )
     def post(self, request: Request, pk: int) -> Response:
         job = self.job(request, pk)
         importable_config(job.object_slug, request.user)
         if job.status != ImportStatus.PREVIEW:
-            return Response({"detail": "该导入不在待确认状态"}, status=status.HTTP_409_CONFLICT)
+            return Response({"detail": _("该导入不在待确认状态")}, status=status.HTTP_409_CONFLICT)
         choice = CommitSerializer(data=request.data)
         choice.is_valid(raise_exception=True)
         valid_rows_only = choice.validated_data["valid_rows_only"] or not job.all_or_nothing
@@ -137,7 +143,9 @@ class ImportCommitAPI(ImportAPIMixin, APIView):
 
 
 class ImportCancelAPI(ImportAPIMixin, APIView):
-    @extend_schema(request=None, responses={202: JobSerializer}, description="取消导入任务（已写入的不会部分保留）。")
+    @extend_schema(
+        request=None, responses={202: JobSerializer}, description=gettext_lazy("取消导入任务（已写入的不会部分保留）。")
+    )
     def post(self, request: Request, pk: int) -> Response:
         job = self.job(request, pk)
         jobs.request_cancel(job)

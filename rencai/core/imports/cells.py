@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from rencai.core.chinese import (
     ChineseValueError,
@@ -28,9 +29,9 @@ Normaliser = Callable[[object], object]
 
 _SPACES = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
-_EMPTY_MARKS = frozenset({"", "-", "--", "—", "/", "无", "空"})
-_TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "有"})
-_FALSE = frozenset({"否", "n", "no", "false", "0", "×", "无"})
+_EMPTY_MARKS = frozenset({"", "-", "--", "—", "/", "无", "空"})  # i18n: matched against the clerk's Chinese workbook
+_TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "有"})  # i18n: matched against the clerk's Chinese workbook
+_FALSE = frozenset({"否", "n", "no", "false", "0", "×", "无"})  # i18n: matched against the clerk's Chinese workbook
 
 
 class CellError(Exception):
@@ -73,7 +74,10 @@ def text(max_length: int | None = None, squeeze_cjk: bool = False) -> Normaliser
         if squeeze_cjk:
             value = _CJK_GAP.sub("", value)
         if max_length and len(value) > max_length:
-            raise CellError("too_long", f"内容过长：最多 {max_length} 个字，实际 {len(value)} 个字")
+            raise CellError(
+                "too_long",
+                _("内容过长：最多 %(limit)s 个字，实际 %(length)s 个字") % {"limit": max_length, "length": len(value)},
+            )
         return value
 
     return normalise
@@ -84,7 +88,7 @@ def id_number() -> Normaliser:
         if isinstance(raw, float | int) and not isinstance(raw, bool) and abs(raw) >= 1e14:
             raise CellError(
                 "id_as_number",
-                "身份证号码被 Excel 存成了数字，末几位已丢失；请将该列设为“文本”格式后重新填写",
+                _("身份证号码被 Excel 存成了数字，末几位已丢失；请将该列设为“文本”格式后重新填写"),
             )
         try:
             return validate_id_number(clean_text(raw))
@@ -110,9 +114,9 @@ def email(max_length: int | None = None) -> Normaliser:
         try:
             validate_email(value)
         except ValidationError as exc:
-            raise CellError("email_invalid", f"电子邮箱格式不正确：{value}") from exc
+            raise CellError("email_invalid", _("电子邮箱格式不正确：%(value)s") % {"value": value}) from exc
         if max_length and len(value) > max_length:
-            raise CellError("too_long", f"内容过长：最多 {max_length} 个字符")
+            raise CellError("too_long", _("内容过长：最多 %(limit)s 个字符") % {"limit": max_length})
         return value
 
     return normalise
@@ -123,10 +127,13 @@ def _float_month(raw: float) -> date:
     year = int(raw)
     digits = f"{raw:.2f}".split(".")[1]
     if digits == "10":
-        raise CellError("date_invalid", f"“{raw}”可能是{year}年1月或10月，请写作 {year}-01 或 {year}-10")
+        raise CellError(
+            "date_invalid",
+            _("“%(value)s”可能是%(year)s年1月或10月，请写作 %(year)s-01 或 %(year)s-10") % {"value": raw, "year": year},
+        )
     month = int(digits[0]) if digits[1] == "0" else int(digits)
     if not 1 <= month <= 12:
-        raise CellError("date_invalid", f"无法识别的日期“{raw}”，请写作 1985-03-07 或 1985年3月")
+        raise CellError("date_invalid", _("无法识别的日期“%(value)s”，请写作 1985-03-07 或 1985年3月") % {"value": raw})
     return MonthDate(year, month, 1)
 
 
@@ -139,7 +146,13 @@ def date_value(allow_month: bool = False) -> Normaliser:
         if isinstance(raw, float) and allow_month and 1900 <= raw < 2200 and not raw.is_integer():
             return _float_month(raw)
         if isinstance(raw, int | float) and not isinstance(raw, bool) and 1900 <= raw < 2200:
-            raise CellError("date_invalid", f"“{clean_text(raw)}”只有年份，请写出月份，如 {int(raw)}-01")
+            raise CellError(
+                "date_invalid",
+                _("“%(value)s”只有年份，请写出月份，如 %(year)s-01") % {"value": clean_text(raw), "year": int(raw)},
+            )
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and 19000101 <= raw <= 22001231:
+            # 19950723 typed into a number cell: eight digits, not an Excel serial.
+            raw = str(int(raw)) if float(raw).is_integer() else clean_text(raw)
         text_value = raw if isinstance(raw, date | int | float) else clean_text(raw)
         try:
             parsed = parse_chinese_date(text_value)
@@ -152,7 +165,7 @@ def date_value(allow_month: bool = False) -> Normaliser:
                 raise CellError("date_invalid", str(month_exc)) from month_exc
             return MonthDate(parsed.year, parsed.month, 1)
         if not 1900 <= parsed.year <= 2200:
-            raise CellError("date_invalid", f"日期超出范围：{parsed.isoformat()}")
+            raise CellError("date_invalid", _("日期超出范围：%(date)s") % {"date": parsed.isoformat()})
         return parsed
 
     return normalise
@@ -165,7 +178,7 @@ def integer() -> Normaliser:
         value = clean_text(raw).replace(",", "")
         if re.fullmatch(r"-?\d+", value):
             return int(value)
-        raise CellError("number_invalid", f"应为整数：{value}")
+        raise CellError("number_invalid", _("应为整数：%(value)s") % {"value": value})
 
     return normalise
 
@@ -174,13 +187,13 @@ def decimal_number() -> Normaliser:
     def normalise(raw: object) -> float:
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             if math.isnan(raw):
-                raise CellError("number_invalid", "应为数字")
+                raise CellError("number_invalid", _("应为数字"))
             return raw
         value = clean_text(raw).replace(",", "")
         try:
             return float(value)
         except ValueError as exc:
-            raise CellError("number_invalid", f"应为数字：{value}") from exc
+            raise CellError("number_invalid", _("应为数字：%(value)s") % {"value": value}) from exc
 
     return normalise
 
@@ -194,7 +207,7 @@ def boolean() -> Normaliser:
             return True
         if value in _FALSE:
             return False
-        raise CellError("unknown_choice", f"应填“是”或“否”：{value}")
+        raise CellError("unknown_choice", _("应填“是”或“否”：%(value)s") % {"value": value})
 
     return normalise
 
@@ -216,8 +229,14 @@ def choice(options: dict[str, object], label: str, shown: list[str]) -> Normalis
             return seen[raw]
         key = lookup_key(raw if isinstance(raw, str) else clean_text(raw))
         if key not in options:
-            offered = "、".join(shown[:12]) + ("等" if len(shown) > 12 else "")
-            raise CellError("unknown_choice", f"“{clean_text(raw)}”不是可选的{label}；可选：{offered}")
+            offered = "、".join(shown[:12])
+            if len(shown) > 12:
+                offered = _("%(values)s等") % {"values": offered}
+            raise CellError(
+                "unknown_choice",
+                _("“%(value)s”不是可选的%(label)s；可选：%(offered)s")
+                % {"value": clean_text(raw), "label": label, "offered": offered},
+            )
         seen[raw] = options[key]
         return options[key]
 
@@ -232,3 +251,37 @@ def is_empty_mark(raw: object) -> bool:
         return False
     stripped = raw.strip()
     return not stripped or (len(stripped) <= 2 and clean_text(stripped) in _EMPTY_MARKS)
+
+
+#: What :func:`memoised` gives for a blank cell or a dash / 无.
+EMPTY = object()
+
+
+def memoised(normalise: Normaliser, limit: int = 4096) -> Normaliser:
+    """``normalise`` with the empty check in front, remembered per distinct raw value (a
+    roster repeats units, departments, dictionary entries and dates): returns
+    :data:`EMPTY` for an empty mark; a cell error is remembered and raised again. At most
+    ``limit`` values are kept (then it starts afresh), so unique columns cost little."""
+    seen: dict[object, tuple[bool, object]] = {}
+
+    def cell(raw: object) -> object:
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        found = seen.get(key)
+        if found is None:
+            if is_empty_mark(raw):
+                found = (True, EMPTY)
+            else:
+                try:
+                    found = (True, normalise(raw))
+                except CellError as exc:
+                    found = (False, (exc.code, exc.message))
+            if len(seen) >= limit:
+                seen.clear()
+            seen[key] = found
+        ok, value = found
+        if ok:
+            return value
+        failure: tuple[str, str] = value  # type: ignore[assignment]
+        raise CellError(*failure)
+
+    return cell

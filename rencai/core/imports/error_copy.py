@@ -21,6 +21,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 import xlsxwriter
+from django.utils.translation import gettext_lazy
 from xlsxwriter.workbook import Format, Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -31,7 +32,8 @@ from rencai.core.imports.schema import RowError
 if TYPE_CHECKING:
     from rencai.core.imports.pipeline import ImportReport
 
-ERROR_HEADER = "错误说明"
+#: The header of the added column (the messages below it are the stored ones of the job).
+ERROR_HEADER = gettext_lazy("错误说明")
 ERROR_FILL = "#FFC7CE"
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 _VALUE_FORMATS = {
@@ -117,7 +119,7 @@ class _CopyWriter:
             self.write_cell(line, self.first_column + index, value, index in flagged)
         if number == self.report.header_row:
             self.header_index = {cells.clean_text(cell): i for i, cell in enumerate(row) if not cells.is_blank(cell)}
-            self.sheet.write_string(line, self.error_column, ERROR_HEADER, self.header_format)
+            self.sheet.write_string(line, self.error_column, str(ERROR_HEADER), self.header_format)
         elif errors:
             self.sheet.write_string(line, self.error_column, error_text(errors), self.error_format)
 

@@ -19,6 +19,7 @@ from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rencai.core import audit
@@ -58,7 +59,7 @@ def request_cancel(job: ImportJob) -> None:
     """Ask a running job to stop; a queued one stops at once."""
     _state().set(f"import:{job.pk}:cancel", True)
     if job.status in (ImportStatus.QUEUED, ImportStatus.PREVIEW):
-        _finish(job, ImportStatus.CANCELLED, "已取消，数据库未作任何修改。")
+        _finish(job, ImportStatus.CANCELLED, _("已取消，数据库未作任何修改。"))
 
 
 def cancel_requested(job_id: int) -> bool:
@@ -80,7 +81,7 @@ def mark_if_stale(job: ImportJob) -> ImportJob:
     found = read_progress(job.pk)
     last = found[2] if found else (job.heartbeat_at.timestamp() if job.heartbeat_at else 0)
     if time.time() - last > settings.RENCAI_IMPORT_STALE_SECONDS:
-        _finish(job, ImportStatus.FAILED, "后台任务中断（进程被终止或重启），本次导入未写入任何数据，请重新上传。")
+        _finish(job, ImportStatus.FAILED, _("后台任务中断（进程被终止或重启），本次导入未写入任何数据，请重新上传。"))
     return job
 
 
@@ -100,14 +101,14 @@ def create_job(
     assert size is not None and name is not None  # Django sets both on every uploaded file
     if size > settings.RENCAI_IMPORT_MAX_BYTES:
         limit = settings.RENCAI_IMPORT_MAX_BYTES // (1024 * 1024)
-        raise ImportRefused(f"文件超过 {limit} MB，请拆分后分批导入。")
+        raise ImportRefused(_("文件超过 %(limit)s MB，请拆分后分批导入。") % {"limit": limit})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     sha = digest.hexdigest()
     running = ImportJob.objects.filter(object_slug=slug, file_sha256=sha, status__in=ImportJob.ACTIVE)
     if running.exists():
-        raise ImportRefused("同一文件正在导入中，请等待其完成后再上传。")
+        raise ImportRefused(_("同一文件正在导入中，请等待其完成后再上传。"))
     upload.seek(0)
     job = ImportJob.objects.create(
         object_slug=slug,
@@ -125,21 +126,41 @@ def create_job(
     return job
 
 
+def confirmable_rows(job: ImportJob) -> set[int]:
+    """The preview's rows whose only problem is a rename or move awaiting confirmation."""
+    codes: dict[int, set[str]] = {}
+    for error in job.errors:
+        codes.setdefault(int(error["row"]), set()).add(error["code"])
+    return {row for row, found in codes.items() if found == {"needs_confirmation"}}
+
+
+def confirm(job: ImportJob, rows: list[int], departments: bool = False) -> None:
+    """Record what the importer confirmed with the commit: these rows' renames and moves
+    (only rows the preview asked about), and whether missing departments are created."""
+    job.confirmations = {"rows": sorted(set(rows) & confirmable_rows(job)), "departments": departments}
+    job.save(update_fields=["confirmations"])
+
+
 def choose_valid_rows_only(job: ImportJob, valid_rows_only: bool) -> str | None:
     """Before a commit: the whole file (the default), or — the importer's explicit choice —
     only its valid rows. Returns why the commit cannot go ahead, or None."""
-    rejected = job.summary.get("rejected", 0)
-    if not job.summary.get("valid_rows"):
-        return "没有可导入的有效行。"
+    confirmed = set(job.confirmations.get("rows", [])) if isinstance(job.confirmations, dict) else set()
+    if job.summary.get("to_create") and not job.confirmations.get("departments"):
+        return _("文件中有尚未建立的部门（%(departments)s）：请勾选“同时新建这些部门”后导入，或改正后重新上传。") % {
+            "departments": "、".join(job.summary["to_create"][:10])
+        }
+    rejected = job.summary.get("rejected", 0) - len(confirmed)
+    if not job.summary.get("valid_rows") and not confirmed:
+        return _("没有可导入的有效行。")
     if valid_rows_only:
         job.all_or_nothing = False
         job.save(update_fields=["all_or_nothing"])
         return None
     if rejected:
-        return (
-            f"文件有 {rejected} 行错误，整份文件不能导入。请改正后重新上传，"
-            f"或明确选择只导入 {job.summary['valid_rows']} 行有效数据（略过 {rejected} 行）。"
-        )
+        return _(
+            "文件有 %(rejected)s 行错误，整份文件不能导入。请改正后重新上传，"
+            "或明确选择只导入 %(valid)s 行有效数据（略过 %(rejected)s 行）。"
+        ) % {"rejected": rejected, "valid": job.summary["valid_rows"]}
     job.all_or_nothing = True
     job.save(update_fields=["all_or_nothing"])
     return None
@@ -175,7 +196,7 @@ def process_job(job_id: int, commit: bool) -> None:
     if job.status != ImportStatus.QUEUED:
         return
     if cancel_requested(job_id):
-        _finish(job, ImportStatus.CANCELLED, "已取消，数据库未作任何修改。")
+        _finish(job, ImportStatus.CANCELLED, _("已取消，数据库未作任何修改。"))
         return
     job.status = ImportStatus.COMMITTING if commit else ImportStatus.CHECKING
     job.heartbeat_at = timezone.now()
@@ -184,12 +205,12 @@ def process_job(job_id: int, commit: bool) -> None:
     try:
         report = _run(job, commit)
     except ImportCancelled:
-        _finish(job, ImportStatus.CANCELLED, "已取消，数据库未作任何修改。")
+        _finish(job, ImportStatus.CANCELLED, _("已取消，数据库未作任何修改。"))
     except ImportFileError as exc:
         _finish(job, ImportStatus.FAILED, exc.message)
     except Exception as exc:  # noqa: BLE001 - the job must end in a state the user can read
         logger.exception("import job %s failed", job_id)
-        _finish(job, ImportStatus.FAILED, f"导入出错，数据库未作任何修改：{exc}")
+        _finish(job, ImportStatus.FAILED, _("导入出错，数据库未作任何修改：%(error)s") % {"error": exc})
     else:
         _record(job, report, commit)
 
@@ -200,6 +221,9 @@ def _run(job: ImportJob, commit: bool) -> ImportReport:
     schema = config.import_schema()
     user = job.user
     context = context_for(user, job.organization, schema)
+    confirmations = job.confirmations if isinstance(job.confirmations, dict) else {}
+    context.extra["confirmed_rows"] = set(confirmations.get("rows", [])) if commit else set()
+    context.extra["create_departments"] = bool(confirmations.get("departments")) and commit
     progress = Progress(
         report=lambda done, total: report_progress(job.pk, done, total), stop=lambda: cancel_requested(job.pk)
     )
@@ -225,13 +249,15 @@ def _record(job: ImportJob, report: ImportReport, commit: bool) -> None:
         _finish(
             job,
             ImportStatus.FAILED,
-            f"有 {report.rejected} 行错误，整份文件未导入（默认全部导入或全部不导入），未写入任何数据。",
+            _("有 %(rejected)s 行错误，整份文件未导入（默认全部导入或全部不导入），未写入任何数据。")
+            % {"rejected": report.rejected},
         )
         return
     _finish(
         job,
         ImportStatus.DONE,
-        f"已导入：新增 {report.created} 条，修改 {report.updated} 条，未变 {report.unchanged} 条。",
+        _("已导入：新增 %(created)s 条，修改 %(updated)s 条，未变 %(unchanged)s 条。")
+        % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
     )
     audit.record(
         AuditAction.IMPORT,
@@ -277,7 +303,9 @@ def purge_files(now: datetime | None = None) -> dict[str, int]:
     cutoff = now - timedelta(hours=settings.RENCAI_IMPORT_RETENTION_HOURS)
     expired = 0
     for job in ImportJob.objects.filter(status=ImportStatus.PREVIEW, created_at__lt=cutoff):
-        _finish(job, ImportStatus.CANCELLED, "预览超过保留期限未确认，已过期；上传的文件已删除，数据库未作任何修改。")
+        _finish(
+            job, ImportStatus.CANCELLED, _("预览超过保留期限未确认，已过期；上传的文件已删除，数据库未作任何修改。")
+        )
         expired += 1
     removed = 0
     for job in ImportJob.objects.exclude(file="").exclude(status__in=(ImportStatus.PREVIEW, *ImportJob.ACTIVE)):

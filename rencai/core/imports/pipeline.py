@@ -14,26 +14,42 @@ preview with the number of rows that will be left out.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
 
 from django.db import DatabaseError, models, transaction
+from django.utils.translation import gettext as _
 
 from rencai.core import audit
 from rencai.core.context import acting_user, actor_from
 from rencai.core.imports import cells
 from rencai.core.imports.reading import ImportFileError, PathOrBytes, Row, open_table
 from rencai.core.imports.schema import Column, ImportContext, ImportSchema, Key, RowError, RowRejected
-from rencai.core.imports.writing import insert_all, model_field_named
+from rencai.core.imports.writing import (
+    BackgroundCopier,
+    CopyFailed,
+    background_copies,
+    insert_all,
+    model_field_named,
+    sqlite_cache,
+)
 from rencai.core.models import AuditAction
 from rencai.core.personal import EncryptedField, mask
 
-BATCH_ROWS = 1000
+BATCH_ROWS = 2000
+#: Rows the preview shows, normalised, before the commit.
+PREVIEW_ROWS = 50
 HEADER_SEARCH_ROWS = 30
-TOTAL_MARKS = ("合计", "小计", "总计", "共计")
-_UNIT_IN_TITLE = re.compile(r"填报单位\s*[:：]\s*(\S+)")
+TOTAL_MARKS = ("合计", "小计", "总计", "共计")  # i18n: matched against the clerk's Chinese workbook
+#: The labels of the lines clerks write under a roster's table (totals, who filled it in).
+_FOOTER = re.compile(
+    r"^(合计|小计|总计|共计|填表人|填报人|制表人|审核人|审批人|负责人|单位负责人|联系人|联系电话|"
+    r"制表日期|填表日期|填报日期|制表时间|填表时间)\s*[:：]"
+)  # i18n: matched against the clerk's Chinese workbook
+_UNIT_IN_TITLE = re.compile(r"填报单位\s*[:：]\s*(\S+)")  # i18n: matched against the clerk's Chinese workbook
 _HEADER_NOISE = re.compile(r"[\s*＊:：]|[（(][^）)]*[）)]")
 
 
@@ -59,6 +75,12 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     committed: bool = False
     rows_with_errors: set[int] = field(default_factory=set)
+    #: The first rows to be written, as the preview shows them (see ImportRun._show).
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    #: What a confirmed commit creates besides the rows ("普惠金融部（XX分行，3行）").
+    to_create: list[str] = field(default_factory=list)
+    #: Seconds spent in each stage (read, normalise, lookup, write and the schema's own).
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def rejected(self) -> int:
@@ -82,6 +104,9 @@ class ImportReport:
             "columns": self.columns,
             "ignored_headers": self.ignored_headers,
             "errors": [e.as_dict() for e in self.errors],
+            "to_create": self.to_create,
+            "preview": self.preview,
+            "timings": {stage: round(seconds, 3) for stage, seconds in self.timings.items()},
         }
 
 
@@ -149,7 +174,9 @@ def find_header(schema: ImportSchema, first_rows: list[tuple[int, Row]]) -> _Map
     if best is None:
         wanted = "、".join(schema.label(c) for c in schema.columns if schema.is_required(c))
         raise ImportFileError(
-            "no_header", f"没有找到表头行：前 {HEADER_SEARCH_ROWS} 行中应有一行列名，至少包含{wanted}"
+            "no_header",
+            _("没有找到表头行：前 %(rows)s 行中应有一行列名，至少包含%(columns)s")
+            % {"rows": HEADER_SEARCH_ROWS, "columns": wanted},
         )
     return best
 
@@ -177,16 +204,28 @@ def _organization_from_title(schema: ImportSchema, mapping: _Mapping, context: I
     if not found:
         return
     from rencai.orgs.models import Organization
+    from rencai.orgs.names import OrganizationNames
 
-    name = cells.lookup_key(found.group(1))
-    for org in Organization.objects.filter(pk__in=context.visible_org_ids):
-        if cells.lookup_key(org.name) == name:
-            context.organization = org
-            return
+    visible = Organization.objects.filter(pk__in=context.visible_org_ids)
+    names = OrganizationNames.of(visible.values("pk", "name", "short_name", "credit_code", "aliases"))
+    matches = names.find(found.group(1))
+    if len(matches) == 1:
+        context.organization = visible.get(pk=matches[0])
 
 
 def _is_total_row(row: Row) -> bool:
-    return any(isinstance(c, str) and c.replace(" ", "").replace("\u3000", "") in TOTAL_MARKS for c in row[:3])
+    """A total (合计 / 合计：85人) or a footer line under the table (填表人：… 审核人：…
+    联系电话：… 制表日期：…): the first filled cell of the row starts with such a label."""
+    if any(isinstance(c, str) and c.replace(" ", "").replace("\u3000", "") in TOTAL_MARKS for c in row[:3]):
+        return True
+    for cell in row[:4]:
+        if cells.is_blank(cell):
+            continue
+        if not isinstance(cell, str):
+            return False
+        text = cell.replace(" ", "").replace("\u3000", "")
+        return text in TOTAL_MARKS or bool(_FOOTER.match(text))
+    return False
 
 
 class ImportRun:
@@ -208,13 +247,17 @@ class ImportRun:
         self.progress = progress or Progress()
         self.actor = actor_from(None, context.user)
         self.report = ImportReport()
-        self.seen: dict[Key, int] = {}
+        self.seen: dict[int, int] = {}
         self.headers: dict[str, str] = {}
         model = schema.model
         org_field = schema.organization_field
         self.org_attname = model_field_named(model, org_field).attname if org_field else None
         self.guarded = {model_field_named(model, name).attname for name in schema.guarded_fields}
+        self.to_confirm = {model_field_named(model, name).attname: name for name in schema.confirm_fields}
+        self.confirmed_rows = {int(n) for n in context.extra.get("confirmed_rows", ())}
+        context.extra["committing"] = commit
         self.personal = {f.attname: f.kind for f in model._meta.concrete_fields if isinstance(f, EncryptedField)}
+        self.copier: BackgroundCopier | None = None
 
     # --- the pass -------------------------------------------------------------------
 
@@ -230,14 +273,49 @@ class ImportRun:
         if not self.commit:
             self._process(after_header, total)
             return self.report
-        with transaction.atomic():
-            self._process(after_header, total)
-            if self.all_or_nothing and self.report.errors:
-                transaction.set_rollback(True)
-                self.report.created = self.report.updated = 0
-            else:
-                self.report.committed = True
+        try:
+            with transaction.atomic():
+                self._process_writing(after_header, total)
+                if self.all_or_nothing and self.report.errors:
+                    transaction.set_rollback(True)
+                    self.report.created = self.report.updated = 0
+                else:
+                    self.report.committed = True
+        except CopyFailed as failed:
+            raise ImportFileError("db_error", self._locate_copy_failure(failed)) from failed.error
         return self.report
+
+    def _process_writing(self, rows: Iterator[tuple[int, Row]], total: int) -> None:
+        """The committing pass: new records' ``COPY`` runs on a second thread (PostgreSQL)
+        while this one reads and validates the next batch; a refused ``COPY`` is found
+        again row by row, as a refusal in this thread would be."""
+        try:
+            with sqlite_cache(), background_copies() as copier:
+                self.copier = copier
+                try:
+                    self._process(rows, total)
+                    if copier is not None:
+                        # The stage "copy": the last batches' COPY, after the last row was read.
+                        started = time.perf_counter()
+                        copier.wait()
+                        self.report.timings["copy"] = time.perf_counter() - started
+                except DatabaseError as exc:
+                    # "current transaction is aborted": the refused COPY is the cause.
+                    failed = copier.failed() if copier is not None else None
+                    if failed is not None:
+                        raise failed from exc
+                    raise
+        finally:
+            self.copier = None
+
+    def _locate_copy_failure(self, failed: CopyFailed) -> str:
+        """The row of a refused background ``COPY`` (whose transaction is rolled back by
+        now), found by retrying its batch row by row in a transaction rolled back too."""
+        rows = failed.tag if isinstance(failed.tag, list) else []
+        with transaction.atomic():
+            message = _locate_failure(self, rows, [], failed.error)
+            transaction.set_rollback(True)
+        return message
 
     def _use_mapping(self, mapping: _Mapping) -> None:
         self.report.header_row = mapping.header_row
@@ -249,31 +327,52 @@ class ImportRun:
         has_unit_column = any(c.field == self.schema.organization_field for c in mapping.by_index.values())
         if self.schema.organization_field and self.context.organization is None and not has_unit_column:
             raise ImportFileError(
-                "missing_organization", "文件中没有“所在单位”列，也没有“填报单位”：请选择这些数据所属的机构"
+                "missing_organization", _("文件中没有“所在单位”列，也没有“填报单位”：请选择这些数据所属的机构")
             )
         if missing:
-            raise ImportFileError("missing_columns", "表头缺少必填列：" + "、".join(missing))
+            raise ImportFileError("missing_columns", _("表头缺少必填列：%(columns)s") % {"columns": "、".join(missing)})
         self.report.organization = str(self.context.organization or "")
-        self.normalisers = {
-            index: (column, self.schema.attname(column), self.schema.normaliser(column, self.context))
+        # Each column's normaliser remembers what it made of each distinct value (IDs,
+        # mobiles and e-mails are unique per row, so those are not remembered).
+        self.normalisers = [
+            (
+                index,
+                column,
+                self.schema.attname(column),
+                _cell_reader(self.schema.normaliser(column, self.context), self.schema.kind(column)),
+            )
             for index, column in mapping.by_index.items()
-        }
+        ]
         self.required = {self.schema.attname(c) for c in mapping.by_index.values() if self.schema.is_required(c)}
 
     def _process(self, rows: Iterator[tuple[int, Row]], total: int) -> None:
         batch: list[_Row] = []
         done = 0
+        timings = self.report.timings
+        clock = time.perf_counter
+        read = parsing = 0.0
+        started = clock()
         for number, row in rows:
+            at = clock()
+            read += at - started
             done += 1
             parsed = self._parse(number, row)
             if parsed is not None:
                 batch.append(parsed)
+            started = clock()
+            parsing += started - at
             if len(batch) >= BATCH_ROWS:
                 self._finish_batch(batch)
                 batch = []
                 self._tick(done, total)
+                started = clock()
         self._finish_batch(batch)
         self._tick(done, total)
+        timings["read"] = timings.get("read", 0.0) + read
+        timings["normalise"] = timings.get("normalise", 0.0) + parsing
+        for stage, seconds in self.context.extra.get("timings", {}).items():
+            timings[stage] = timings.get(stage, 0.0) + seconds
+        self.report.to_create = self.schema.pending_creations(self.context)
 
     def _tick(self, done: int, total: int) -> None:
         self.progress.report(done, max(total, done))
@@ -290,24 +389,27 @@ class ImportRun:
         values: dict[str, Any] = {}
         failed = False
         width = len(row)
-        for index, (column, attname, normalise) in self.normalisers.items():
+        empty = cells.EMPTY
+        for index, column, attname, normalise in self.normalisers:
             raw = row[index] if index < width else None
-            if cells.is_empty_mark(raw):
-                if attname in self.required:
-                    self._error(number, column.field, "required", "必填项为空")
-                    failed = True
-                continue
             try:
-                values[attname] = normalise(raw)
+                value = normalise(raw)
             except cells.CellError as exc:
                 self._error(number, column.field, exc.code, exc.message)
                 failed = True
+                continue
+            if value is empty:
+                if attname in self.required:
+                    self._error(number, column.field, "required", _("必填项为空"))
+                    failed = True
+                continue
+            values[attname] = value
         if failed:
             return None
         org_attname = self.org_attname
         if org_attname and org_attname not in values:
             if self.context.organization is None:
-                self._error(number, self.schema.organization_field or "", "required", "请填写所在单位")
+                self._error(number, self.schema.organization_field or "", "required", _("请填写所在单位"))
                 return None
             values[org_attname] = self.context.organization.pk
         try:
@@ -317,14 +419,19 @@ class ImportRun:
                 self._error(number, field_name, code, message)
             return None
         if org_attname and values[org_attname] not in self.schema.allowed_organizations(self.context):
-            self._error(number, self.schema.organization_field or "", "not_permitted", "无权导入到该机构")
+            self._error(number, self.schema.organization_field or "", "not_permitted", _("无权导入到该机构"))
             return None
         key = self.schema.key_of(values)
         if key is not None:
-            if key in self.seen:
-                self._error(number, self._key_field(), "duplicate_in_file", f"与第 {self.seen[key]} 行重复")
+            # The keys seen so far by their hash (an int, not the key's strings): memory for
+            # 200,000 rows; two different keys sharing a 64-bit hash is not a real risk.
+            seen = hash(key)
+            if seen in self.seen:
+                self._error(
+                    number, self._key_field(), "duplicate_in_file", _("与第 %(row)s 行重复") % {"row": self.seen[seen]}
+                )
                 return None
-            self.seen[key] = number
+            self.seen[seen] = number
         return _Row(number, values, key)
 
     def _key_field(self) -> str:
@@ -346,28 +453,83 @@ class ImportRun:
     def _finish_batch(self, batch: list[_Row]) -> None:
         if not batch:
             return
+        started = time.perf_counter()
         existing = self.schema.find_existing([r.key for r in batch if r.key is not None], self.context)
         new: list[_Row] = []
         changed: list[tuple[_Row, models.Model, list[str]]] = []
+        shown = len(self.report.preview) < PREVIEW_ROWS and not self.commit
         for row in batch:
             instance = existing.get(row.key) if row.key is not None else None
             if instance is None:
                 new.append(row)
+                if shown:
+                    self._show(row, None, [])
                 continue
             outcome = self._compare(row, instance)
             if outcome is not None:
                 changed.append((row, instance, outcome))
+                if shown:
+                    self._show(row, instance, outcome)
         self.report.valid_rows += len(new) + len(changed)
         self.report.created += len(new)
         self.report.updated += len(changed)
+        timings = self.report.timings
+        written = time.perf_counter()
+        timings["lookup"] = timings.get("lookup", 0.0) + written - started
         if self.commit:
             self._write(new, changed)
+            timings["write"] = timings.get("write", 0.0) + time.perf_counter() - written
+
+    def _show(self, row: _Row, instance: models.Model | None, changed: list[str]) -> None:
+        """One row of the preview (the first PREVIEW_ROWS rows to be written): a new
+        record's normalised values, or an update's fields before → after; personal data
+        masked (the summary is stored with the job)."""
+        if len(self.report.preview) >= PREVIEW_ROWS:
+            return
+        if instance is None:
+            values = [[self._label_of(n.removesuffix("_id")), self._display(n, v)] for n, v in row.values.items()]
+            self.report.preview.append({"row": row.number, "action": _("新增"), "values": values})
+            return
+        changes = [
+            [
+                self._label_of(n.removesuffix("_id")),
+                self._display(n, getattr(instance, n)),
+                self._display(n, row.values[n]),
+            ]
+            for n in changed
+        ]
+        self.report.preview.append(
+            {"row": row.number, "action": _("修改"), "record": str(instance), "changes": changes}
+        )
+
+    def _display(self, attname: str, value: Any) -> str:
+        if value in (None, ""):
+            return ""
+        if attname in self.personal:
+            return mask(str(value), self.personal[attname])
+        if isinstance(value, cells.MonthDate):
+            return f"{value.year}-{value.month:02d}"
+        if hasattr(value, "isoformat"):
+            return str(value.isoformat())
+        model_field = model_field_named(self.schema.model, attname)
+        if isinstance(model_field, models.ForeignKey):
+            return self._related_name(model_field, value)
+        if getattr(model_field, "choices", None):
+            return str(dict(model_field.flatchoices).get(value, value))
+        return str(value)
+
+    def _related_name(self, model_field: models.ForeignKey[Any, Any], pk: Any) -> str:
+        names = self.context.cached(f"preview_names:{model_field.name}", dict)
+        if pk not in names:
+            related = model_field.related_model._default_manager.filter(pk=pk).first()  # type: ignore[union-attr]
+            names[pk] = str(related) if related is not None else str(pk)
+        return str(names[pk])
 
     def _compare(self, row: _Row, instance: models.Model) -> list[str] | None:
         """Fields that would change (None when the row cannot update this record, the
         error already reported); an unchanged row counts and returns None too."""
         if not self.schema.may_update(instance, self.context):
-            self._error(row.number, self._key_field(), "duplicate_in_db", "该记录已在其他机构登记，无权修改")
+            self._error(row.number, self._key_field(), "duplicate_in_db", _("该记录已在其他机构登记，无权修改"))
             return None
         changed = [name for name, value in row.values.items() if not _same(getattr(instance, name), value)]
         if not changed:
@@ -377,15 +539,58 @@ class ImportRun:
         blocked = [n for n in changed if n in self.guarded]
         if blocked and self.context.extra.get("guarded"):
             names = "、".join(self._label_of(n.removesuffix("_id")) for n in blocked)
-            self._error(row.number, self._key_field(), "needs_change_request", f"{names}的修改须在系统中提交变更申请")
+            self._error(
+                row.number,
+                self._key_field(),
+                "needs_change_request",
+                _("%(fields)s的修改须在系统中提交变更申请") % {"fields": names},
+            )
+            return None
+        conflicts = [n for n in changed if n in self.to_confirm]
+        if conflicts and row.number not in self.confirmed_rows:
+            described = "；".join(
+                _("%(field)s由“%(before)s”改为“%(after)s”")
+                % {
+                    "field": self._label_of(self.to_confirm[n]),
+                    "before": self._shown(n, getattr(instance, n)),
+                    "after": self._shown(n, row.values[n]),
+                }
+                for n in conflicts
+            )
+            self._error(
+                row.number,
+                self._key_field(),
+                "needs_confirmation",
+                _("该身份证号码已登记为“%(record)s”，本行将把%(changes)s。确认无误请在预览中勾选本行后再导入")
+                % {"record": instance, "changes": described},
+            )
             return None
         return changed
 
+    def _shown(self, attname: str, value: Any) -> str:
+        """A value as the conflict message names it (an institution by its name)."""
+        if value in (None, ""):
+            return _("（空）")
+        if attname == self.org_attname:
+            from rencai.orgs.models import Organization
+
+            names = self.context.cached(
+                "organization_names", lambda: dict(Organization.objects.values_list("pk", "name"))
+            )
+            return str(names.get(value, value))
+        return str(value)
+
     def _write(self, new: list[_Row], changed: list[tuple[_Row, models.Model, list[str]]]) -> None:
-        instances = [self.schema.build(row.values, self.context) for row in new]
+        fast = self.schema.fast_create and not self.schema.save_each
+        instances = [] if fast else [self.schema.build(row.values, self.context) for row in new]
+        if self.copier is not None:
+            self.copier.check()
+            self.copier.tag = new
         try:
             with transaction.atomic():
-                if self.schema.save_each:
+                if fast:
+                    self.schema.create_new([row.values for row in new], [row.number for row in new], self.context)
+                elif self.schema.save_each:
                     for instance in instances:
                         instance.save()
                 else:
@@ -402,7 +607,22 @@ class ImportRun:
                         setattr(instance, name, row.values[name])
                     instance.save()
         except DatabaseError as exc:
+            failed = self.copier.failed() if self.copier is not None else None
+            if failed is not None:
+                raise failed from exc
             raise ImportFileError("db_error", _locate_failure(self, new, changed, exc)) from exc
+        if self.copier is not None:
+            self.copier.release()  # this batch's COPY runs while the next batch is read
+
+
+def _cell_reader(normalise: cells.Normaliser, kind: str) -> cells.Normaliser:
+    if kind in {"id_number", "mobile", "email"}:
+
+        def unique(raw: object) -> object:
+            return cells.EMPTY if cells.is_empty_mark(raw) else normalise(raw)
+
+        return unique
+    return cells.memoised(normalise)
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -437,10 +657,16 @@ def _locate_failure(
                 instance = run.schema.build(row.values, run.context)
                 insert_all(run.schema.model, [instance])
         except DatabaseError as row_exc:
-            return f"第 {row.number} 行写入数据库时出错，整个导入已撤销，数据库未作任何修改：{row_exc}"
+            return _("第 %(row)s 行写入数据库时出错，整个导入已撤销，数据库未作任何修改：%(error)s") % {
+                "row": row.number,
+                "error": row_exc,
+            }
     for row, _instance, _names in changed:
-        return f"第 {row.number} 行附近写入数据库时出错，整个导入已撤销，数据库未作任何修改：{exc}"
-    return f"写入数据库时出错，整个导入已撤销，数据库未作任何修改：{exc}"
+        return _("第 %(row)s 行附近写入数据库时出错，整个导入已撤销，数据库未作任何修改：%(error)s") % {
+            "row": row.number,
+            "error": exc,
+        }
+    return _("写入数据库时出错，整个导入已撤销，数据库未作任何修改：%(error)s") % {"error": exc}
 
 
 def run_import(

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TypeAlias
 
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from python_calamine import (
     CalamineError,
     CalamineSheet,
@@ -58,11 +61,11 @@ _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 #: What a csv holds besides its data: delimiters, quotes and blanks.
 _CSV_BLANK = b" \t\r\n,;\"'"
 
-ENCRYPTED_MESSAGE = "文件设有打开密码，请取消密码后重新上传"
-CORRUPT_MESSAGE = "文件已损坏或格式不完整，请在 Excel 中打开后另存为 .xlsx 再上传"
-ENCODING_MESSAGE = "无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV，或直接上传 Excel 文件"
-EMPTY_MESSAGE = "文件中没有任何数据，请在第一个工作表中填写后保存，再重新上传（隐藏的工作表不会被读取）"
-NOT_SPREADSHEET_MESSAGE = "文件不是电子表格，请上传 Excel（.xlsx、.xls）、WPS 表格、.ods 或 CSV 文件"
+ENCRYPTED_MESSAGE = gettext_lazy("文件设有打开密码，请取消密码后重新上传")
+CORRUPT_MESSAGE = gettext_lazy("文件已损坏或格式不完整，请在 Excel 中打开后另存为 .xlsx 再上传")
+ENCODING_MESSAGE = gettext_lazy("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV，或直接上传 Excel 文件")
+EMPTY_MESSAGE = gettext_lazy("文件中没有任何数据，请在第一个工作表中填写后保存，再重新上传（隐藏的工作表不会被读取）")
+NOT_SPREADSHEET_MESSAGE = gettext_lazy("文件不是电子表格，请上传 Excel（.xlsx、.xls）、WPS 表格、.ods 或 CSV 文件")
 
 #: What an import reads: a path or the file's bytes.
 PathOrBytes: TypeAlias = str | os.PathLike[str] | bytes
@@ -73,7 +76,9 @@ Row: TypeAlias = list[Any]
 class ImportFileError(Exception):
     """A file that cannot be read as a table."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str | Promise) -> None:
+        # A lazy text (the module's constants) is made a str in the active language here.
+        message = str(message)
         super().__init__(message)
         self.code = code
         self.message = message
@@ -139,10 +144,11 @@ def open_table(source: PathOrBytes, *, max_bytes: int | None = None, max_rows: i
     if size > max_bytes:
         raise ImportFileError(
             "file_too_large",
-            f"文件超过 {_size_text(max_bytes)} 的上限，请删去无关的工作表和图片，或拆分成几个文件分批上传",
+            _("文件超过 %(limit)s 的上限，请删去无关的工作表和图片，或拆分成几个文件分批上传")
+            % {"limit": _size_text(max_bytes)},
         )
     if size == 0:
-        raise ImportFileError("not_spreadsheet", "文件是空的（0 字节），请检查后重新上传")
+        raise ImportFileError("not_spreadsheet", _("文件是空的（0 字节），请检查后重新上传"))
     head = file.head(HEAD_SIZE)
     kind = sniff(head)
     if kind in ("xlsx", "ods", "zip"):
@@ -201,7 +207,7 @@ def _size_text(size: int) -> str:
         return f"{size / MIB:.1f}".removesuffix(".0") + " MB"
     if size >= 1024:
         return f"{size / 1024:.1f}".removesuffix(".0") + " KB"
-    return f"{size} 字节"
+    return _("%(n)s 字节") % {"n": size}
 
 
 # --- sniffing ---------------------------------------------------------------------------
@@ -262,7 +268,7 @@ def _not_spreadsheet(head: bytes) -> ImportFileError:
     if _looks_like_markup(head) and not _looks_binary(head):
         return ImportFileError(
             "not_spreadsheet",
-            "文件是网页（HTML/XML）格式，并不是真正的 Excel 文件，请在 Excel 中打开后另存为 .xlsx 再上传",
+            _("文件是网页（HTML/XML）格式，并不是真正的 Excel 文件，请在 Excel 中打开后另存为 .xlsx 再上传"),
         )
     return ImportFileError("not_spreadsheet", NOT_SPREADSHEET_MESSAGE)
 
@@ -282,13 +288,15 @@ def _zip_kind(file: _Source, max_bytes: int) -> str:
                 return "xlsx"
             if "xl/workbook.bin" in names:
                 raise ImportFileError(
-                    "not_spreadsheet", "不支持 Excel 二进制工作簿（.xlsb），请在 Excel 中另存为 .xlsx 后再上传"
+                    "not_spreadsheet", _("不支持 Excel 二进制工作簿（.xlsb），请在 Excel 中另存为 .xlsx 后再上传")
                 )
             if "mimetype" in names and archive.read("mimetype").strip().startswith(ODS_MIMETYPE):
                 return "ods"
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, NotImplementedError) as exc:
         raise ImportFileError("corrupt", CORRUPT_MESSAGE) from exc
-    raise ImportFileError("not_spreadsheet", "文件是压缩包或 Word 等其他文档，不是电子表格，请上传 Excel 或 CSV 文件")
+    raise ImportFileError(
+        "not_spreadsheet", _("文件是压缩包或 Word 等其他文档，不是电子表格，请上传 Excel 或 CSV 文件")
+    )
 
 
 def _check_expansion(infos: list[zipfile.ZipInfo], max_bytes: int) -> None:
@@ -299,7 +307,7 @@ def _check_expansion(infos: list[zipfile.ZipInfo], max_bytes: int) -> None:
     )
     if bomb:
         raise ImportFileError(
-            "zip_bomb", "文件解压后的体积异常巨大，已拒绝导入；请在 Excel 中打开后另存为新的 .xlsx 文件再上传"
+            "zip_bomb", _("文件解压后的体积异常巨大，已拒绝导入；请在 Excel 中打开后另存为新的 .xlsx 文件再上传")
         )
 
 
@@ -312,11 +320,15 @@ def _check_ole(file: _Source) -> None:
         raise ImportFileError("encrypted", ENCRYPTED_MESSAGE)
     if not {"Workbook", "Book"} & entries:
         raise ImportFileError(
-            "not_spreadsheet", "文件是 Word、PowerPoint 等其他 Office 文档，不是电子表格，请上传 Excel 文件"
+            "not_spreadsheet", _("文件是 Word、PowerPoint 等其他 Office 文档，不是电子表格，请上传 Excel 文件")
         )
 
 
 def _workbook_table(file: _Source, kind: str, max_rows: int) -> Table:
+    if kind == "xlsx":
+        streamed = _streamed_table(file, max_rows)
+        if streamed is not None:
+            return streamed
     try:
         with _open_workbook(file) as workbook:
             sheet = _first_sheet_with_data(workbook, max_rows)
@@ -341,6 +353,31 @@ def _workbook_table(file: _Source, kind: str, max_rows: int) -> Table:
         first_column=start[1] + 1,
         _rows=_sheet_rows(sheet),
     )
+
+
+def _streamed_table(file: _Source, max_rows: int) -> Table | None:
+    """A large xlsx sheet read row by row (:mod:`rencai.core.imports.xlsx_stream`), or None."""
+    from rencai.core.imports import xlsx_stream
+
+    threshold = getattr(settings, "RENCAI_IMPORT_STREAM_BYTES", xlsx_stream.STREAM_BYTES)
+    sheet = xlsx_stream.open_stream(file.open(), threshold)
+    if sheet is None:
+        return None
+    if sheet.total_rows > max_rows:
+        raise _too_many_rows(max_rows, sheet.total_rows)
+    return Table(
+        "xlsx", sheet.name, total_rows=sheet.total_rows, first_column=sheet.first_col + 1, _rows=_guarded(sheet.rows())
+    )
+
+
+def _guarded(rows: Iterator[Row]) -> Iterator[Row]:
+    """A streamed sheet's rows, a damaged part mid-way reported as a corrupt file."""
+    import zlib
+
+    try:
+        yield from rows
+    except (zipfile.BadZipFile, zlib.error, EOFError, UnicodeDecodeError, ValueError, IndexError) as exc:
+        raise ImportFileError("corrupt", CORRUPT_MESSAGE) from exc
 
 
 def _open_workbook(file: _Source) -> CalamineWorkbook:
@@ -376,10 +413,15 @@ def _sheet_rows(sheet: CalamineSheet) -> Iterator[Row]:
 
 
 def _too_many_rows(max_rows: int, rows: int | None = None) -> ImportFileError:
-    found = f"（本表有 {rows} 行）" if rows else ""
-    return ImportFileError(
-        "too_many_rows", f"表格超过 {max_rows} 行的上限{found}，请拆分成几个不超过 {max_rows} 行的文件后分批上传"
-    )
+    if rows:
+        message = _(
+            "表格超过 %(limit)s 行的上限（本表有 %(rows)s 行），请拆分成几个不超过 %(limit)s 行的文件后分批上传"
+        ) % {"limit": max_rows, "rows": rows}
+    else:
+        message = _("表格超过 %(limit)s 行的上限，请拆分成几个不超过 %(limit)s 行的文件后分批上传") % {
+            "limit": max_rows
+        }
+    return ImportFileError("too_many_rows", message)
 
 
 # --- csv --------------------------------------------------------------------------------
@@ -465,6 +507,9 @@ def _csv_rows(file: _Source, encoding: str, delimiter: str, max_rows: int) -> It
         except csv.Error as exc:
             raise ImportFileError(
                 "corrupt",
-                f"CSV 文件第 {reader.line_num} 行无法解析（引号不配对或单元格内容过长），"
-                "请在 Excel 中打开后另存为 .xlsx 再上传",
+                _(
+                    "CSV 文件第 %(line)s 行无法解析（引号不配对或单元格内容过长），"
+                    "请在 Excel 中打开后另存为 .xlsx 再上传"
+                )
+                % {"line": reader.line_num},
             ) from exc

@@ -9,6 +9,7 @@ the model field it fills, so the import checks what the object's form and API ch
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django.apps import apps
 from django.db import models
 from django.dispatch import Signal
+from django.utils.translation import gettext_lazy
 
 from rencai.core.imports import cells
 from rencai.core.imports.writing import model_field_named
@@ -30,26 +32,28 @@ Key: TypeAlias = tuple[Any, ...]
 
 #: Error codes the pipeline reports, with what they mean (docs/imports.md lists them too).
 ERROR_CODES = {
-    "required": "必填项为空",
-    "too_long": "内容超过长度限制",
-    "id_format": "身份证号码位数或字符不对",
-    "id_checksum": "身份证号码校验位错误",
-    "id_birth_invalid": "身份证号码中的出生日期不存在",
-    "id_as_number": "身份证号码被 Excel 存成数字，末几位已丢失",
-    "birth_mismatch": "出生日期与身份证号码不符",
-    "gender_mismatch": "性别与身份证号码不符",
-    "mobile_invalid": "手机号码格式不正确",
-    "email_invalid": "电子邮箱格式不正确",
-    "date_invalid": "日期无法识别或不存在",
-    "number_invalid": "应为数字",
-    "unknown_choice": "不是可选的值（字典项、机构、选项）",
-    "credit_code_invalid": "统一社会信用代码不正确",
-    "not_permitted": "无权导入到该机构",
-    "duplicate_in_file": "与文件中前面的行重复",
-    "duplicate_in_db": "与系统中已有记录冲突",
-    "needs_change_request": "关键字段的修改须经变更申请",
-    "invalid": "不符合规则",
-    "db_error": "写入数据库时出错",
+    "required": gettext_lazy("必填项为空"),
+    "too_long": gettext_lazy("内容超过长度限制"),
+    "id_format": gettext_lazy("身份证号码位数或字符不对"),
+    "id_checksum": gettext_lazy("身份证号码校验位错误"),
+    "id_birth_invalid": gettext_lazy("身份证号码中的出生日期不存在"),
+    "id_as_number": gettext_lazy("身份证号码被 Excel 存成数字，末几位已丢失"),
+    "birth_mismatch": gettext_lazy("出生日期与身份证号码不符"),
+    "gender_mismatch": gettext_lazy("性别与身份证号码不符"),
+    "mobile_invalid": gettext_lazy("手机号码格式不正确"),
+    "email_invalid": gettext_lazy("电子邮箱格式不正确"),
+    "date_invalid": gettext_lazy("日期无法识别或不存在"),
+    "number_invalid": gettext_lazy("应为数字"),
+    "unknown_choice": gettext_lazy("不是可选的值（字典项、机构、选项）"),
+    "ambiguous": gettext_lazy("对应多个机构或字典项，须写全称"),
+    "credit_code_invalid": gettext_lazy("统一社会信用代码不正确"),
+    "not_permitted": gettext_lazy("无权导入到该机构"),
+    "duplicate_in_file": gettext_lazy("与文件中前面的行重复"),
+    "duplicate_in_db": gettext_lazy("与系统中已有记录冲突"),
+    "needs_change_request": gettext_lazy("关键字段的修改须经变更申请"),
+    "needs_confirmation": gettext_lazy("将改变已登记人员的姓名或单位，须逐行确认"),
+    "invalid": gettext_lazy("不符合规则"),
+    "db_error": gettext_lazy("写入数据库时出错"),
 }
 
 
@@ -130,6 +134,9 @@ class ImportSchema:
     organization_field: str | None = "organization"
     #: Fields that a liaison may not change by import (they need a change request).
     guarded_fields: tuple[str, ...] = ()
+    #: Fields whose change by import (a person renamed, moved to another unit) is shown as
+    #: a conflict and written only for the rows the importer confirmed, one by one.
+    confirm_fields: tuple[str, ...] = ()
     title: str = ""
     instructions: list[str] = []
     #: Create each new record with ``save()`` (signals, audit and derived fields as in the
@@ -180,9 +187,11 @@ class ImportSchema:
         pairs: list[tuple[str, Any]] = []
         shown: list[str] = []
         if isinstance(model_field, models.ForeignKey):
-            for row in self.related_rows(column, context):
+            rows = list(self.related_rows(column, context))
+            for row in rows:
                 shown.append(str(row[column.lookup_fields[0]]))
                 pairs.extend((str(row[name]), row["pk"]) for name in column.lookup_fields if row[name])
+            pairs = self._synonym_pairs(model_field, {row["pk"] for row in rows}) + pairs
         else:
             for value, label in model_field.flatchoices:
                 if value in ("", None):
@@ -195,6 +204,19 @@ class ImportSchema:
             if target is not None:
                 options[cells.lookup_key(spelling)] = target
         return Choices(options, shown)
+
+    @staticmethod
+    def _synonym_pairs(model_field: models.ForeignKey[Any, Any], allowed: set[Any]) -> list[tuple[str, Any]]:
+        """The synonyms the office keeps on the related entries (a ``synonyms`` text field,
+        one a line or separated by 、), as (spelling, pk); names and codes win over them."""
+        from rencai.orgs.names import alias_list
+
+        related_model = model_field.related_model
+        assert not isinstance(related_model, str)
+        if "synonyms" not in {f.name for f in related_model._meta.concrete_fields}:
+            return []
+        found = related_model._default_manager.filter(pk__in=allowed).exclude(synonyms="")
+        return [(spelling, pk) for pk, text in found.values_list("pk", "synonyms") for spelling in alias_list(text)]
 
     def related_rows(self, column: Column, context: ImportContext) -> Iterable[dict[str, Any]]:
         """The rows a related column may name, as dicts of ``pk`` and the lookup fields."""
@@ -220,6 +242,8 @@ class ImportSchema:
             return cells.mobile()
         if kind == "email":
             return cells.email(max_length)
+        if kind == "related" and column.field == self.organization_field:
+            return self.organization_normaliser(column, context)
         if kind in {"choice", "related"}:
             found = self.choices(column, context)
             return cells.choice(found.options, self.label(column), found.shown)
@@ -233,8 +257,29 @@ class ImportSchema:
             return cells.decimal_number()
         return cells.text(max_length, squeeze_cjk=column.squeeze_cjk)
 
+    def organization_normaliser(self, column: Column, context: ImportContext) -> cells.Normaliser:
+        """The unit column: full name, short name, credit code, an alias, or the names clerks
+        use (company forms left out, bank abbreviations); see ``rencai.orgs.names``."""
+        from rencai.orgs.names import OrganizationNames, organization_normaliser
+
+        rows = self.related_rows(column, context)
+        names = OrganizationNames.of(
+            dict(row, aliases=aliases.get(row["pk"], "")) for aliases in [self._aliases(context)] for row in rows
+        )
+        return organization_normaliser(names, self.label(column))
+
+    @staticmethod
+    def _aliases(context: ImportContext) -> dict[int, str]:
+        organizations = apps.get_model("orgs", "Organization")._default_manager
+        return dict(organizations.filter(pk__in=context.visible_org_ids).values_list("pk", "aliases"))
+
     def attname(self, column: Column) -> str:
         return self.model_field(column).attname
+
+    def pending_creations(self, context: ImportContext) -> list[str]:
+        """What the file names that does not exist yet and a confirmed commit would create
+        with the rows (a talent roster's new departments), as the preview lists it."""
+        return []
 
     def allowed_organizations(self, context: ImportContext) -> set[int]:
         """The institutions a row may name: those the importer may write to."""
@@ -302,12 +347,57 @@ class ImportSchema:
     def prepare(self, instance: Any) -> None:
         """Fill derived fields before a bulk insert (what ``save()`` would do)."""
 
+    #: Create new records as database-ready tuples (:meth:`create_new`), without model
+    #: instances: for a schema whose ``derive`` fills what ``save()`` would derive.
+    fast_create: bool = False
+
+    def derive(self, values: dict[str, Any], context: ImportContext) -> None:
+        """Fill derived values (keyed by attname) of a new row created by :meth:`create_new`."""
+
+    def create_new(self, rows: list[dict[str, Any]], numbers: list[int], context: ImportContext) -> list[int]:
+        """Insert the new rows of a batch (values keyed by attname; ``numbers`` their
+        spreadsheet rows) through :func:`~rencai.core.objects.writes.create_rows`: tuples,
+        ``COPY`` on PostgreSQL, one audit entry for the batch. Returns the new ids."""
+        from django.utils import timezone
+
+        from rencai.core.imports.writing import RowMaker
+        from rencai.core.objects.writes import create_rows
+
+        maker = context.cached(f"rowmaker:{self.model._meta.label}", lambda: RowMaker(self.model))
+        timings = context.extra.setdefault("timings", {})
+        started = time.perf_counter()
+        now = timezone.now()
+        tuples = []
+        for values in rows:
+            self.derive(values, context)
+            tuples.append(maker.row(values, now))
+        built = time.perf_counter()
+        ids = create_rows(self.model, maker.attnames, tuples, row_numbers=numbers, note={"import": True})
+        inserted = time.perf_counter()
+        self.after_create(ids, rows, context)
+        # Within "write": tuples with ciphertext and blind indexes, their insert with the
+        # batch's audit entry, then what the schema adds (career entries).
+        for stage, seconds in (
+            ("write:tuples", built - started),
+            ("write:insert", inserted - built),
+            ("write:after", time.perf_counter() - inserted),
+        ):
+            timings[stage] = timings.get(stage, 0.0) + seconds
+        return ids
+
+    def after_create(self, ids: list[int], rows: list[dict[str, Any]], context: ImportContext) -> None:
+        """Create what a ``save()`` of each record made by :meth:`create_new` would have."""
+
     def after_insert(self, instances: list[Any], context: ImportContext) -> None:
         """Create what a ``save()`` of each new record would have created."""
 
 
 #: Sent after a batch of new records was inserted in bulk (no ``post_save`` was sent), so
-#: that other apps do what they would have done on each save.
+#: that other apps do what they would have done on each save. During an import on
+#: PostgreSQL the batch's rows may still be on their way to the database (their ``COPY``
+#: runs on a second thread, :func:`~rencai.core.imports.writing.background_copies`): a
+#: receiver that reads them (or writes rows that refer to them and reads those back)
+#: calls :func:`~rencai.core.imports.writing.wait_for_background_copies` first.
 rows_imported = Signal()
 
 

@@ -21,8 +21,8 @@ from rencai.core.imports.schema import Column, ImportContext, ImportSchema
 
 #: Rows 2..10001 of the data sheet get the dropdowns and cell formats.
 TEMPLATE_ROWS = 10_000
-DICTIONARY_SHEET = "字典"
-INSTRUCTIONS_SHEET = "填写说明"
+DICTIONARY_SHEET = "字典"  # i18n: the Chinese template workbook
+INSTRUCTIONS_SHEET = "填写说明"  # i18n: the Chinese template workbook
 COMMENT_CHOICES_SHOWN = 20
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 
@@ -37,7 +37,8 @@ KIND_REQUIREMENTS = {
     "boolean": "填写“是”或“否”",
     "integer": "整数",
     "number": "数字",
-}
+}  # i18n: the Chinese template workbook
+INSTRUCTION_HEADINGS = ("列名", "是否必填", "填写要求", "示例")  # i18n: the Chinese template workbook
 TEXT_KINDS = {"id_number", "mobile"}
 LIST_KINDS = {"choice", "related"}
 
@@ -62,10 +63,10 @@ def write_template(schema: ImportSchema, context: ImportContext) -> bytes:
 
 def data_sheet_name(schema: ImportSchema) -> str:
     """``人才信息导入模板`` → ``人才信息``; Excel forbids some characters and long names."""
-    name = schema.title.removesuffix("导入模板").removesuffix("模板").strip()
+    name = schema.title.removesuffix("导入模板").removesuffix("模板").strip()  # i18n: the schema's Chinese title
     if not name:
-        name = f"{schema.model._meta.verbose_name}信息"
-    return _SHEET_NAME_FORBIDDEN.sub("", name)[:31] or "数据"
+        name = f"{schema.model._meta.verbose_name}信息"  # i18n: the Chinese template workbook
+    return _SHEET_NAME_FORBIDDEN.sub("", name)[:31] or "数据"  # i18n: the Chinese template workbook
 
 
 def header_text(schema: ImportSchema, column: Column) -> str:
@@ -105,12 +106,12 @@ def requirement(schema: ImportSchema, column: Column) -> str:
     if column.note:
         parts.append(column.note)
     elif not listed:
-        parts.append(KIND_REQUIREMENTS.get(kind, "文字"))
+        parts.append(KIND_REQUIREMENTS.get(kind, "文字"))  # i18n: the Chinese template workbook
         if kind == "date" and column.month_ok:
-            parts[-1] += "，也可只写年月 1985-03"
+            parts[-1] += "，也可只写年月 1985-03"  # i18n: the Chinese template workbook
     max_length = getattr(schema.model_field(column), "max_length", None)
     if kind == "text" and max_length:
-        parts.append(f"最多 {max_length} 个字")
+        parts.append(f"最多 {max_length} 个字")  # i18n: the Chinese template workbook
     return "；".join(parts)
 
 
@@ -124,8 +125,8 @@ def comment_text(schema: ImportSchema, column: Column, values: list[str] | None)
     if values:
         offered = "、".join(values[:COMMENT_CHOICES_SHOWN])
         if len(values) > COMMENT_CHOICES_SHOWN:
-            offered += f"等 {len(values)} 项，见下拉列表"
-        parts.append(f"可选：{offered}")
+            offered += f"等 {len(values)} 项，见下拉列表"  # i18n: the Chinese template workbook
+        parts.append(f"可选：{offered}")  # i18n: the Chinese template workbook
     return "\n".join(parts)
 
 
@@ -167,7 +168,7 @@ def _display_width(text: str) -> int:
 
 def _add_dropdown(sheet: Worksheet, col: int, label: str, dictionary_col: int, count: int) -> None:
     letter = xl_col_to_name(dictionary_col)
-    sheet.data_validation(
+    sheet.data_validation(  # i18n: the Chinese template workbook
         1,
         col,
         TEMPLATE_ROWS,
@@ -201,15 +202,17 @@ def _write_instructions(workbook: Workbook, sheet: Worksheet, schema: ImportSche
     lines = [
         f"在“{data_sheet_name(schema)}”工作表第 2 行起逐行填写，请勿修改或删除表头；带 * 的列为必填项。",
         *schema.instructions,
-    ]
+    ]  # i18n: the Chinese template workbook
     for index, line in enumerate(lines, start=1):
         sheet.write_string(index + 1, 0, f"{index}. {line}")
     start = len(lines) + 3
-    for col, heading in enumerate(("列名", "是否必填", "填写要求", "示例")):
+    for col, heading in enumerate(INSTRUCTION_HEADINGS):
         sheet.write_string(start, col, heading, bold)
     for row, column in enumerate(schema.columns, start=start + 1):
         sheet.write_string(row, 0, schema.label(column), wrapped)
-        sheet.write_string(row, 1, "必填" if schema.is_required(column) else "选填", wrapped)
+        sheet.write_string(
+            row, 1, "必填" if schema.is_required(column) else "选填", wrapped
+        )  # i18n: the Chinese template workbook
         sheet.write_string(row, 2, requirement(schema, column), wrapped)
         sheet.write_string(row, 3, column.example, wrapped)
     for col, width in enumerate((18, 10, 60, 24)):

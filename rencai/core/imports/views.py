@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -20,6 +22,7 @@ from rencai.core.imports import jobs
 from rencai.core.imports.schema import ImportSchema, context_for
 from rencai.core.models import ImportJob, ImportStatus
 from rencai.core.objects import ObjectConfig, registered
+from rencai.core.views import ReloadWhenEndedMixin
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -52,12 +55,14 @@ def own_job(request: "HttpRequest | Request", pk: int) -> ImportJob:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="文件", help_text="Excel（.xlsx、.xls）、WPS / LibreOffice（.ods）或 CSV 文件")
+    file = forms.FileField(
+        label=gettext_lazy("文件"), help_text=gettext_lazy("Excel（.xlsx、.xls）、WPS / LibreOffice（.ods）或 CSV 文件")
+    )
     organization: "forms.ModelChoiceField[Organization]" = forms.ModelChoiceField(
-        label="所属机构",
+        label=gettext_lazy("所属机构"),
         queryset=None,
         required=False,
-        help_text="文件中没有“所在单位”列时，这些数据所属的机构；标题中写有“填报单位：……”时可不选",
+        help_text=gettext_lazy("文件中没有“所在单位”列时，这些数据所属的机构；标题中写有“填报单位：……”时可不选"),
     )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -140,6 +145,7 @@ class ImportJobView(LoginRequiredMixin, TemplateView):
             "errors": job.errors[:ERRORS_SHOWN],
             "more_errors": max(len(job.errors) - ERRORS_SHOWN, 0),
             "error_rows": job.summary.get("rejected", 0),
+            "confirmable": sorted(jobs.confirmable_rows(job)) if job.status == ImportStatus.PREVIEW else [],
         }
 
     @staticmethod
@@ -149,24 +155,21 @@ class ImportJobView(LoginRequiredMixin, TemplateView):
         return [(header, labels.get(field, field)) for header, field in job.summary.get("columns", {}).items()]
 
 
-class ImportProgressView(ImportJobView):
+class ImportProgressView(ReloadWhenEndedMixin, ImportJobView):
     """The progress bar, polled by htmx; a finished job makes the whole page reload."""
 
     template_name = "core/_import_progress.html"
-
-    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
-        response = super().render_to_response(context, **kwargs)
-        if not context["job"].is_active:
-            response["HX-Refresh"] = "true"
-        return response
 
 
 class ImportCommitView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = own_job(request, pk)
         importable_config(job.object_slug, request.user)
+        rows = [int(n) for n in request.POST.getlist("confirm_row") if n.isdigit()]
+        if job.status == ImportStatus.PREVIEW:
+            jobs.confirm(job, rows, departments=request.POST.get("create_departments") == "1")
         if job.status != ImportStatus.PREVIEW:
-            messages.error(request, "该导入不在待确认状态，不能写入。")
+            messages.error(request, _("该导入不在待确认状态，不能写入。"))
         elif refused := jobs.choose_valid_rows_only(job, request.POST.get("valid_rows_only") == "1"):
             messages.error(request, refused)
         else:
@@ -179,7 +182,7 @@ class ImportCancelView(LoginRequiredMixin, View):
         job = own_job(request, pk)
         if job.is_active or job.status == ImportStatus.PREVIEW:
             jobs.request_cancel(job)
-            messages.info(request, "已请求取消；数据库不会写入本次导入的任何数据。")
+            messages.info(request, _("已请求取消；数据库不会写入本次导入的任何数据。"))
         return redirect("imports:job", pk=job.pk)
 
 

@@ -29,6 +29,7 @@ from django.urls import reverse
 from rencai.core.display import display_value, field_label
 from rencai.core.objects.policy import Policy
 from rencai.core.objects.workflow import Action
+from rencai.core.roles import role_of
 
 if TYPE_CHECKING:
     from django_filters import FilterSet
@@ -76,6 +77,12 @@ class ObjectConfig:
     model: type[models.Model]
     slug: str
     nav_section: str = ""
+    #: The roles whose menu shows the list (see :mod:`rencai.core.menus`); ``None``: the
+    #: office, leaders and liaisons who may view it. Talents, experts and administrators
+    #: see an entry only where it is declared for them.
+    nav_roles: frozenset[str] | None = None
+    #: Whether the people an object names hear of actions taken on it (message centre).
+    tell_concerned: bool = True
     list_columns: list[str] = []
     detail_fields: list[str] | None = None
     form_fields: list[str] = []
@@ -121,6 +128,15 @@ class ObjectConfig:
 
     # --- who may do what (asked of the policy; not overridden) ----------------------
 
+    def in_menu_of(self, user: Any) -> bool:
+        """Whether the user's menu lists this object (it must also be viewable)."""
+        from rencai.core.roles import STAFF_AND_LIAISONS
+
+        if not self.nav_section or not self.can_view(user):
+            return False
+        roles = self.nav_roles if self.nav_roles is not None else STAFF_AND_LIAISONS
+        return role_of(user) in roles
+
     def can_view(self, user: Any) -> bool:
         return self.policy.allows("view", user)
 
@@ -160,6 +176,14 @@ class ObjectConfig:
     def list_links(self, user: Any) -> list[tuple[str, str]]:
         """Extra (label, URL) links on the list page, for example a bulk editor."""
         return []
+
+    def link_column(self) -> str:
+        """The list column that links to the detail page: the object's own name or title
+        when the list shows it (a campaign by its name, not its year), else the first."""
+        for name in ("name", "title"):
+            if name in self.list_columns:
+                return name
+        return self.list_columns[0] if self.list_columns else ""
 
     def get_export_columns(self) -> list[str]:
         return self.export_columns or self.list_columns
@@ -225,8 +249,22 @@ class ObjectConfig:
         scoring form, a ranking, a generated document)."""
         return []
 
+    def may_delete(self, obj: models.Model, user: Any) -> bool:
+        """Whether the detail page offers 删除 for this object (a signed record never);
+        ``before_delete`` still refuses what slips through."""
+        return True
+
+    def describe_value(self, obj: models.Model, field_name: str, value: Any) -> str | None:
+        """A structured value the change history shows (a draw's conditions, a list of
+        candidates) in words; None leaves it to the generic plain form."""
+        return None
+
     def available_actions(self, obj: models.Model, user: Any) -> list[Action]:
         return [a for a in self.actions if a.allowed(obj, user)]
+
+    def batch_actions(self, user: Any) -> list[Action]:
+        """The actions the list page offers for checked rows to this user."""
+        return [a for a in self.actions if a.batch and role_of(user) in a.roles]
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)

@@ -6,30 +6,32 @@ scope is a 404. Every write goes through :mod:`rencai.core.objects.writes`.
 """
 
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models.query import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from rencai.core import audit
-from rencai.core.display import display_value, field_label, is_sortable
+from rencai.core.display import display_value, field_label, is_sortable, labelled_changes
 from rencai.core.errors import Refused
-from rencai.core.exports import write_xlsx_file, xlsx_file_response
+from rencai.core.exports import stream_xlsx, xlsx_stream_response
 from rencai.core.forms import add_refusal, bootstrapify, validate
 from rencai.core.models import AuditAction, AuditEntry, TrackedModel
+from rencai.core.objects import export_jobs
 from rencai.core.objects.config import ObjectConfig, registered, sections_for
+from rencai.core.objects.exporting import export_plan, export_rows, filtered_list, record_export
 from rencai.core.objects.workflow import Action
 from rencai.core.objects.writes import delete_object, run_action, save_object
 from rencai.core.paginator import ListPaginator
@@ -73,20 +75,22 @@ class ObjectViewMixin(LoginRequiredMixin):
 
 class FilteredListMixin(ObjectViewMixin):
     def filtered_queryset(self) -> tuple[QuerySet[Any], Any]:
-        config = self.config
-        queryset = config.visible(self.request.user)
-        filterset = None
-        if config.filterset_class is not None:
-            filterset = config.filterset_class(self.request.GET, queryset=queryset, request=self.request)
+        queryset, filterset = filtered_list(self.config, self.request.user, self.request.GET, self.request)
+        if filterset is not None:
             bootstrapify(filterset.form)
-            queryset = filterset.qs
-        queryset = config.search(queryset, self.request.GET.get("q", ""))
-        sort = self.request.GET.get("sort", "")
-        if sort.lstrip("-") in config.list_columns and is_sortable(config.model, sort.lstrip("-")):
-            queryset = queryset.order_by(sort, "pk")
-        else:
-            queryset = queryset.order_by(*config.ordering)
         return queryset, filterset
+
+
+#: The page sizes a list offers (``?per_page=``); the declaration's ``paginate_by`` is the default.
+PAGE_SIZES = (25, 50, 100, 200)
+
+
+def page_size(request: HttpRequest, default: int) -> int:
+    try:
+        wanted = int(request.GET.get("per_page", default))
+    except ValueError:
+        return default
+    return wanted if wanted in PAGE_SIZES or wanted == default else default
 
 
 class ObjectListView(FilteredListMixin, TemplateView):
@@ -94,7 +98,8 @@ class ObjectListView(FilteredListMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         queryset, filterset = self.filtered_queryset()
-        page = ListPaginator(queryset, self.config.paginate_by).get_page(self.request.GET.get("page"))
+        per_page = page_size(self.request, self.config.paginate_by)
+        page = ListPaginator(queryset, per_page).get_page(self.request.GET.get("page"))
         columns = self.config.list_columns
         rows = [(obj, [display_value(obj, c) for c in columns]) for obj in page.object_list]
         query = self.request.GET.copy()
@@ -105,56 +110,148 @@ class ObjectListView(FilteredListMixin, TemplateView):
             {"name": c, "label": field_label(self.config.model, c), "sortable": is_sortable(self.config.model, c)}
             for c in columns
         ]
+        # The filter state travels with every form on the page (page jump, batch actions).
+        kept = [(k, v) for k, values in query.lists() for v in values if k not in ("selected",)]
+        link_column = self.config.link_column()
         return {
             **self.base_context(),
             "headers": headers,
             "rows": rows,
+            "link_index": columns.index(link_column) + 1 if link_column in columns else 1,
             "page": page,
             "filterset": filterset,
             "q": self.request.GET.get("q", ""),
             "sort": self.request.GET.get("sort", ""),
+            "per_page": per_page,
+            "page_sizes": sorted({*PAGE_SIZES, self.config.paginate_by}),
             "querystring": query.urlencode(),
             "sort_querystring": sort_query.urlencode(),
+            "kept_query": kept,
+            "kept_query_but_size": [(k, v) for k, v in kept if k != "per_page"],
+            "list_path": self.request.get_full_path(),
             "can_create": self.config.can_create(self.request.user),
             "list_links": self.config.list_links(self.request.user),
+            "batch_actions": self.config.batch_actions(self.request.user),
         }
 
 
+EXPORT_SELECTED = "__export__"
+
+
+class ObjectBatchView(ObjectViewMixin, TemplateView):
+    """An action on the rows checked in a list: asks once for the action's inputs, then
+    runs it on every row through :func:`run_action` (which re-checks role, scope and
+    state for each), all in one transaction; a row the action refuses is reported by
+    name and left as it was, the others are done."""
+
+    template_name = "core/object_batch.html"
+    #: Refusals named one by one after a batch; the rest are counted.
+    refusals_shown = 20
+
+    def has_permission(self, user: Any) -> bool:
+        return self.config.can_view(user)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        back = self.back_url()
+        keys = [k for k in request.POST.getlist("selected") if k.isdigit()]
+        if not keys:
+            messages.error(request, _("请先勾选要操作的记录。"))
+            return HttpResponseRedirect(back)
+        if request.POST.get("action") == EXPORT_SELECTED:
+            # 导出所选: the export page with the list's own filters and the checked rows.
+            query = QueryDict(urlsplit(back).query, mutable=True)
+            query.pop("page", None)
+            query.setlist("selected", keys)
+            return HttpResponseRedirect(f"{reverse(self.config.url_name('export'))}?{query.urlencode()}")
+        action = next(
+            (a for a in self.config.batch_actions(request.user) if a.name == request.POST.get("action")), None
+        )
+        if action is None:
+            messages.error(request, _("请选择要执行的批量操作。"))
+            return HttpResponseRedirect(back)
+        # In the order the rows were checked on the page (the list's own order).
+        found = {str(obj.pk): obj for obj in self.config.visible(request.user).filter(pk__in=keys)}
+        if len(found) != len(set(keys)):
+            raise Http404
+        objects = [found[k] for k in dict.fromkeys(keys)]
+        form = bootstrapify(action.form_class()(data=request.POST if "confirmed" in request.POST else None))
+        if "confirmed" not in request.POST or not validate(form):
+            return self.render_to_response(
+                {**self.base_context(), "action": action, "objects": objects, "form": form, "back": back}
+            )
+        done, refused = self.run(action, objects, form.cleaned_data)
+        if done:
+            messages.success(
+                request,
+                _("已对%(count)s条记录%(action)s。") % {"count": done, "action": action.label},
+            )
+        for obj, reason in refused[: self.refusals_shown]:
+            messages.error(
+                request,
+                _("“%(object)s”未能%(action)s：%(reason)s") % {"object": obj, "action": action.label, "reason": reason},
+            )
+        if len(refused) > self.refusals_shown:
+            messages.error(
+                request,
+                _("另有%(count)s条记录未能%(action)s，请筛选后逐条查看。")
+                % {"count": len(refused) - self.refusals_shown, "action": action.label},
+            )
+        return HttpResponseRedirect(back)
+
+    def run(
+        self, action: Action, objects: list[models.Model], data: dict[str, Any]
+    ) -> tuple[int, list[tuple[models.Model, str]]]:
+        done = 0
+        refused: list[tuple[models.Model, str]] = []
+        with transaction.atomic():
+            for obj in objects:
+                if not action.allowed(obj, self.request.user):
+                    refused.append((obj, _("当前状态不能进行此操作")))
+                    continue
+                try:
+                    run_action(self.config, action, obj, self.request.user, dict(data))
+                except Refused as exc:
+                    refused.append((obj, str(exc)))
+                else:
+                    done += 1
+        return done, refused
+
+    def back_url(self) -> str:
+        """Back to the list with its filters, sort, page and page size as they were."""
+        back = self.request.POST.get("back", "")
+        list_url = reverse(self.config.url_name("list"))
+        return back if back.startswith(list_url) else list_url
+
+
 class ObjectExportView(FilteredListMixin, View):
-    """The filtered list as an xlsx file, streamed from the database to a temporary file
-    and from there to the browser, so that exporting 100,000 rows keeps memory flat."""
+    """The filtered list as an xlsx file streamed as it is written: the rows are read as
+    values over a server-side cursor, formatted column by column and zipped straight into
+    the response, so the first bytes leave at once, memory stays flat and no temporary
+    file is made (none can be left behind when the export fails).
+
+    A list of more than ``RENCAI_EXPORT_BACKGROUND_ROWS`` rows is written by a background
+    task instead (:mod:`rencai.core.objects.export_jobs`): the user lands on the job's
+    page, which shows its progress and, when it is ready, the download."""
 
     chunk_size = 2000
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        queryset, _filterset = self.filtered_queryset()
-        columns = self.config.get_export_columns()
-        unmasked = may_unmask(request.user) and request.GET.get("unmask") == "1"
-        headers = [field_label(self.config.model, c) for c in columns]
-        queryset = queryset.select_related(*self.related_columns(columns))
-        rows = (
-            [self.config.export_value(obj, c, unmasked) for c in columns]
-            for obj in queryset.iterator(chunk_size=self.chunk_size)
-        )
-        export = write_xlsx_file(self.config.verbose_name_plural, headers, rows)
-        audit.record(
-            AuditAction.EXPORT,
-            object_type=self.config.model._meta.label_lower,
-            object_repr=self.config.verbose_name_plural,
-            changes={"rows": export.rows, "filters": audit.redact_query(request.GET), "unmasked": unmasked},
+        plan = export_plan(self.config, request.user, request.GET, request)
+        total = plan.queryset.count()
+        if total > settings.RENCAI_EXPORT_BACKGROUND_ROWS:
+            job = export_jobs.enqueue(plan, request.user, request.GET, total)
+            return redirect("exports:job", pk=job.pk)
+        # Audited before the first row leaves: a download broken off half-way was a disclosure too.
+        record_export(
+            self.config,
+            rows=total,
+            filters=audit.redact_query(request.GET),
+            unmasked=plan.unmasked,
+            selected=len(plan.selected),
             request=request,
         )
-        return xlsx_file_response(export, self.config.slug)
-
-    def related_columns(self, columns: list[str]) -> list[str]:
-        """Exported columns that name another record, fetched in the same query (one
-        query per row and column otherwise)."""
-        fields = {f.name: f for f in self.config.model._meta.get_fields()}
-        return [
-            name
-            for name in columns
-            if name in fields and fields[name].concrete and (fields[name].many_to_one or fields[name].one_to_one)
-        ]
+        rows = export_rows(self.config, plan.queryset, plan.columns, plan.unmasked, self.chunk_size)
+        return xlsx_stream_response(stream_xlsx(self.config.verbose_name_plural, plan.headers, rows), self.config.slug)
 
 
 class ObjectDetailView(ObjectViewMixin, TemplateView):
@@ -165,7 +262,7 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
         return obj
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        obj = self.get_object()
+        obj = self.get_object_cached()
         names = self.config.detail_fields or self.config.list_columns
         personal = personal_fields(self.config.model)
         fields = [
@@ -176,13 +273,16 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
                 "personal": n in personal,
             }
             for n in names
+            if not _empty_collection(obj, n)
         ]
-        history = AuditEntry.objects.filter(
-            object_type=self.config.model._meta.label_lower, object_id=str(obj.pk)
-        ).order_by("-seq")[:50]
+        history = audit.entries_for(self.config.model._meta.label_lower, obj.pk).order_by("-seq")[:50]
         user = self.request.user
         editable = self.config.can_change(user) and self.config.editable(user).filter(pk=obj.pk).exists()
-        deletable = self.config.can_delete(user) and self.config.editable(user).filter(pk=obj.pk).exists()
+        deletable = (
+            self.config.can_delete(user)
+            and self.config.may_delete(obj, user)
+            and self.config.editable(user).filter(pk=obj.pk).exists()
+        )
         return {
             **self.base_context(),
             "object": obj,
@@ -196,47 +296,33 @@ class ObjectDetailView(ObjectViewMixin, TemplateView):
             "can_unmask": may_unmask(user),
         }
 
-    def labelled_changes(self, entry: AuditEntry) -> list[tuple[str, object, object]]:
-        """(field label, before, after) for every field the entry changed; a reference is
-        shown by the name of what it refers to."""
-        rows: list[tuple[str, object, object]] = []
-        for name, values in entry.changes.items():
-            if name == "id" or not isinstance(values, list) or len(values) != 2:
-                continue
-            field_name = name.removesuffix("_id")
-            rows.append(
-                (
-                    field_label(self.config.model, field_name),
-                    self.referenced(field_name, values[0]),
-                    self.referenced(field_name, values[1]),
-                )
-            )
-        return rows
+    def labelled_changes(self, entry: AuditEntry) -> list[tuple[str, str, str]]:
+        """(field label, before, after) for every field the entry changed, in plain words
+        (see :func:`rencai.core.display.labelled_changes`); for an import's batch entry,
+        this record's spreadsheet row and the hash the chain keeps of its values."""
+        listed = audit.batch_row(entry, self.kwargs["pk"])
+        if listed is not None:
+            rows: list[tuple[str, str, str]] = []
+            if listed["row"]:
+                rows.append((_("导入文件行号"), "", _("第 %(row)s 行") % {"row": listed["row"]}))
+            rows.append((_("导入时数据指纹（SHA-256）"), "", str(listed["sha256"])[:16] + "…"))
+            return rows
+        obj = self.get_object_cached()
+        return labelled_changes(
+            self.config.model, entry.changes, lambda name, value: self.config.describe_value(obj, name, value)
+        )
 
-    def referenced(self, field_name: str, value: Any) -> Any:
-        try:
-            # Audited changes name concrete fields only (see audit.field_values).
-            model_field = cast("models.Field[Any, Any]", self.config.model._meta.get_field(field_name))
-        except Exception:  # noqa: BLE001 - a field since removed
-            return value
-        if value in (None, ""):
-            return value
-        if isinstance(value, bool):
-            return _("是") if value else _("否")
-        if model_field.choices:
-            return dict(model_field.flatchoices).get(value, value)
-        if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
-            # Recorded as ISO 8601 text; shown in local time like the rest of the page.
-            try:
-                parsed = parse_datetime(value)
-            except ValueError:
-                parsed = None
-            return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed and parsed.tzinfo else value
-        if not model_field.is_relation:
-            return value
-        related_model = cast(type[models.Model], model_field.related_model)
-        related = related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else value
+    def get_object_cached(self) -> models.Model:
+        if not hasattr(self, "_object"):
+            self._object = self.get_object()
+        return self._object
+
+
+def _empty_collection(obj: models.Model, name: str) -> bool:
+    """A list or mapping field with nothing in it (缺失的数据项 of a complete document) is
+    left out of the detail page rather than shown as an empty bracket."""
+    value = getattr(obj, name, None)
+    return isinstance(value, list | dict) and not value
 
 
 class ObjectFormView(ObjectViewMixin, TemplateView):
@@ -356,7 +442,7 @@ class ObjectActionView(ObjectViewMixin, TemplateView):
         return HttpResponseRedirect(reverse(self.config.url_name("detail"), args=[obj.pk]))
 
     def context(self, action: Action, obj: models.Model, form: forms.BaseForm) -> dict[str, Any]:
-        return {**self.base_context(), "action": action, "object": obj, "form": form}
+        return {**self.base_context(), "action": action, "object": obj, "form": form, "notes": action.notes(obj)}
 
 
 class UnmaskView(LoginRequiredMixin, View):
@@ -380,6 +466,7 @@ def object_urlpatterns() -> list[URLPattern]:
         views: dict[str, tuple[str, type[View]]] = {
             "list": (f"o/{slug}/", ObjectListView),
             "export": (f"o/{slug}/export/", ObjectExportView),
+            "batch": (f"o/{slug}/batch/", ObjectBatchView),
             "create": (f"o/{slug}/new/", ObjectFormView),
             "detail": (f"o/{slug}/<id:pk>/", ObjectDetailView),
             "edit": (f"o/{slug}/<id:pk>/edit/", ObjectFormView),

@@ -10,14 +10,18 @@ other save.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from rencai.core.errors import Conflict
 from rencai.core.roles import role_of
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class Action:
     """Something a user does to one object beyond editing its fields."""
 
     name: str
-    label: str
+    label: "StrOrPromise"
     roles: frozenset[str]
     #: Called with the object, the user and the cleaned inputs (typed ``Any`` so that apps
     #: can pass functions taking their own models and user).
@@ -33,6 +37,12 @@ class Action:
     inputs: Callable[[], dict[str, forms.Field]] = field(default=dict)
     available: Callable[[Any, Any], bool] = field(default=lambda obj, user: True)
     style: str = "outline-primary"
+    #: Offered on the list page for the checked rows (each row still runs on its own
+    #: through ``run_action``, all in one transaction).
+    batch: bool = False
+    #: What the user should know before confirming (a return's open warnings), shown
+    #: above the action's inputs.
+    notes: Callable[[Any], list[str]] = field(default=lambda obj: [])
 
     def allowed(self, obj: models.Model, user: Any) -> bool:
         return role_of(user) in self.roles and self.available(obj, user)
@@ -46,7 +56,7 @@ class Transition:
     """One arrow of a workflow: from any of ``sources`` to ``target``, for ``roles``."""
 
     name: str
-    label: str
+    label: "StrOrPromise"
     sources: tuple[str, ...]
     target: str
     roles: frozenset[str]
@@ -56,6 +66,8 @@ class Transition:
     #: A further condition on the object and user (for example "the talent themself").
     condition: Callable[[Any, Any], bool] = field(default=lambda obj, user: True)
     style: str = "outline-primary"
+    batch: bool = False
+    notes: Callable[[Any], list[str]] = field(default=lambda obj: [])
 
 
 class Workflow:
@@ -87,6 +99,8 @@ class Workflow:
             inputs=transition.inputs,
             available=available,
             style=transition.style,
+            batch=transition.batch,
+            notes=transition.notes,
         )
 
     def apply(self, obj: Any, transition: Transition, user: Any, data: dict[str, Any]) -> str:
@@ -112,8 +126,11 @@ class Workflow:
         return str(getattr(obj, f"get_{self.state_field}_display")())
 
 
+REASON = gettext_lazy("理由")
+
+
 def reason_input(
-    label: str = "理由", required: bool = True, name: str = "reason"
+    label: "StrOrPromise" = REASON, required: bool = True, name: str = "reason"
 ) -> Callable[[], dict[str, forms.Field]]:
     """The common single input of a transition: a reason or comment, written to the model
     field ``name``."""

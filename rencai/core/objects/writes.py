@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from rencai.core.objects.config import ObjectConfig
     from rencai.core.objects.workflow import Action
 
-__all__ = ["create_many", "delete_object", "in_use_message", "run_action", "save_object", "update_many"]
+__all__ = ["create_many", "create_rows", "delete_object", "in_use_message", "run_action", "save_object", "update_many"]
 
 
 def _refuse_outside_scope(queryset: models.QuerySet[Any], instance: models.Model) -> None:
@@ -119,11 +119,20 @@ def run_action(
                 raise Conflict(_("该记录已被删除，请刷新后重试。")) from exc
             if not action.allowed(locked, user):
                 raise Conflict(_("该记录的状态已变化，请刷新后重试。"))
-            return action.perform(locked, user, data)
+            result = action.perform(locked, user, data)
+            _tell_concerned(config, action, locked, user)
+            return result
     except DjangoValidationError as exc:
         raise Refused.from_validation_error(exc) from exc
     except IntegrityError as exc:
         raise Conflict(_("与已有记录重复或冲突，未保存。请检查后重试。")) from exc
+
+
+def _tell_concerned(config: "ObjectConfig", action: "Action", instance: models.Model, user: Any) -> None:
+    """The message centre hears of every action taken (rencai.accounts.notices)."""
+    from rencai.accounts.notices import after_action
+
+    after_action(config, action, instance, user)
 
 
 def create_many(model: type[models.Model], objects: Sequence[models.Model]) -> None:
@@ -167,3 +176,46 @@ def update_many(queryset: models.QuerySet[Any], **values: Any) -> int:
         audited = [(row, change) for row, change in zip(changed, changes, strict=True) if change]
         audit.record_many(AuditAction.UPDATE, [r for r, c in audited], [c for r, c in audited], actor=actor_from())
         return len(changed)
+
+
+def create_rows(
+    model: type[models.Model],
+    attnames: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    row_numbers: Sequence[int | None] | None = None,
+    note: dict[str, Any] | None = None,
+) -> list[int]:
+    """Insert many new rows given as tuples of database-ready values for ``attnames``
+    (no model instances, no signals: an import's plain creates, ``COPY`` on PostgreSQL)
+    and return their new primary keys, in order.
+
+    Audited as ONE chained entry for the call (:func:`rencai.core.audit.record_batch`):
+    each row's id, its spreadsheet row (``row_numbers``) and the SHA-256 of its values,
+    so ``verify_audit`` proves every row and each record's history shows the entry."""
+    from rencai.core import audit
+    from rencai.core.context import actor_from
+    from rencai.core.imports.writing import insert_rows, next_ids
+    from rencai.core.models import AuditAction
+
+    if not rows:
+        return []
+    pk = model._meta.pk
+    assert pk is not None
+    numbers = row_numbers or [None] * len(rows)
+    with transaction.atomic():
+        ids = next_ids(model, len(rows))
+        # ``background``: during an import the rows go to the second thread's COPY
+        # (core.imports.writing.background_copies); nothing reads them before the commit.
+        insert_rows(
+            model,
+            [pk.attname, *attnames],
+            [(new_id, *row) for new_id, row in zip(ids, rows, strict=True)],
+            background=True,
+        )
+        digests = [
+            (new_id, number, audit.row_digest((new_id, *row)))
+            for new_id, number, row in zip(ids, numbers, rows, strict=True)
+        ]
+        audit.record_batch(AuditAction.CREATE, model, attnames, digests, actor=actor_from(), note=note)
+    return ids

@@ -118,9 +118,20 @@ def foreign(users, other_bank):
     samples.update(funds_samples(users, other_bank, talent, samples["applications"][0].campaign))
     samples.update(cooperation_samples(users, other_bank, talent))
     samples.update(projects_samples(users, other_bank))
+    samples.update(assessment_samples(users, other_bank))  # assessment
+    samples.update(notices_samples(users))
     missing = set(registered()) - set(samples) - SHARED
     assert not missing, f"declare a foreign sample for {sorted(missing)} in the leak test"
     return samples
+
+
+def notices_samples(users) -> dict:
+    """Issue 23: a message about the other bank, to the office (who reads it in the CRUD
+    walk); no one else may see it (each user reads only their own)."""
+    from rencai.accounts.models import Message
+
+    message = Message.objects.create(recipient=users["office"], title="乙行秘密消息", body="乙行秘密消息正文")
+    return {"messages": (message, "乙行秘密消息")}
 
 
 def selection_samples(users, other_bank, talent) -> dict:
@@ -595,3 +606,75 @@ def projects_samples(users, other_bank) -> dict:
             "乙行秘密任务",
         ),
     }
+
+
+# --- assessment (目标考核与示范点) ---
+SHARED |= {
+    "assessment-schemes",
+    "assessment-indicators",
+    "assessment-rounds",
+    "site-programmes",
+    "site-acceptances",
+}
+
+
+def assessment_samples(users, other_bank) -> dict:
+    """The other bank's draft assessment with a self-scored line and its evidence, an
+    appeal, a demonstration site and its progress note."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rencai.assessment.models import (
+        Appeal,
+        AssessmentRound,
+        AssessmentScheme,
+        DemonstrationSite,
+        Evidence,
+        Indicator,
+        IndicatorScore,
+        ProgressNote,
+        SiteProgramme,
+        UnitAssessment,
+    )
+
+    scheme = AssessmentScheme.objects.create(name="考核方案", year=2026, unit_class="bank")
+    indicator = Indicator.objects.create(
+        scheme=scheme, order=1, category="组织领导", name="第一责任人", max_score=10, rule="按规则", source="manual"
+    )
+    round_ = AssessmentRound.objects.create(scheme=scheme, title="考核批次", self_due_on=date(2026, 12, 31))
+    assessment = UnitAssessment.objects.create(round=round_, organization=other_bank, report="乙行秘密述职")
+    line = IndicatorScore.objects.create(assessment=assessment, indicator=indicator, note="乙行秘密自评")
+    evidence = Evidence(
+        score=line, title="乙行秘密材料", file=SimpleUploadedFile("乙.pdf", b"%PDF-1.4\n%%EOF\n"), sha256="0" * 64
+    )
+    evidence.file_name, evidence.file_type = "乙.pdf", "pdf"
+    evidence.save()
+    programme = SiteProgramme.objects.create(name="百点创建", number=100, start_year=2021, end_year=2030)
+    site = DemonstrationSite.objects.create(
+        programme=programme,
+        year=2026,
+        organization=other_bank,
+        name="乙行秘密示范点",
+        kind="enterprise",
+        theme="乙行秘密主题",
+        measures="举措",
+        expected_results="成效",
+        contact="乙行联系人",
+        state="building",
+    )
+    return {
+        "unit-assessments": (assessment, "乙银行济南分行"),
+        "assessment-scores": (line, "乙银行济南分行"),
+        "assessment-evidence": (evidence, "乙行秘密材料"),
+        "assessment-appeals": (
+            Appeal.objects.create(assessment=assessment, content="乙行秘密申诉", filed_by=users["other_liaison"]),
+            "乙银行济南分行",
+        ),
+        "demonstration-sites": (site, "乙行秘密示范点"),
+        "site-progress-notes": (
+            ProgressNote.objects.create(site=site, noted_on=date(2026, 5, 1), content="乙行秘密进展"),
+            "乙行秘密进展",
+        ),
+    }
+
+
+# --- end assessment ---

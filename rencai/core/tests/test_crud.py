@@ -87,6 +87,8 @@ SAMPLES: dict[str, tuple[Payload | None, tuple[str, Any]]] = {
         ("awarded_by", "市委"),
     ),
     "change-requests": (None, ("", None)),
+    # issue 23: messages are created by the platform only (rencai.accounts.notices)
+    "messages": (None, ("", None)),
     "dictionary": (
         lambda w, n: {"kind": "qualification", "code": f"Q{n}", "name": f"资格{n}", "order": 1, "enabled": True},
         ("order", 5),
@@ -965,6 +967,173 @@ def _png() -> SimpleUploadedFile:
 
 
 # --- end cooperation ---
+
+
+# --- assessment (目标考核与示范点) --------------------------------------------------------------
+_assessment_serials = iter(range(1, 100000))
+
+
+def _assessment_scheme():
+    from rencai.assessment.models import AssessmentScheme, Indicator
+
+    scheme = AssessmentScheme.objects.create(name=f"考核方案{next(_assessment_serials)}", year=2026, unit_class="bank")
+    Indicator.objects.create(
+        scheme=scheme, order=1, category="组织领导", name="第一责任人", max_score=10, rule="按规则", source="manual"
+    )
+    return scheme
+
+
+def _assessment_round(**extra):
+    from rencai.assessment.models import AssessmentRound
+
+    return AssessmentRound.objects.create(
+        scheme=_assessment_scheme(),
+        title=f"考核批次{next(_assessment_serials)}",
+        self_due_on=date(2026, 12, 31),
+        **extra,
+    )
+
+
+def _assessment_line(w: dict[str, Any]):
+    """A self-scored line of the bank's draft assessment."""
+    from rencai.accounts.models import User
+    from rencai.assessment import services
+
+    assessment = services.open_assessment(_assessment_round(), w["bank"], User.objects.get(username="office"))
+    return assessment.scores.get()
+
+
+def _assessment_publicised(w: dict[str, Any]):
+    from rencai.assessment.models import AssessmentState, UnitAssessment
+
+    round_ = _assessment_round(state="publicity", publicity_starts_on=date.today(), publicity_ends_on=date.today())
+    return UnitAssessment.objects.create(round=round_, organization=w["bank"], state=AssessmentState.REVIEWED)
+
+
+def _site_programme():
+    from rencai.assessment.models import SiteProgramme
+
+    return SiteProgramme.objects.create(
+        name=f"百点创建{next(_assessment_serials)}", number=100, start_year=2021, end_year=2030
+    )
+
+
+def _building_site(w: dict[str, Any]):
+    from rencai.assessment.models import DemonstrationSite
+
+    return DemonstrationSite.objects.create(
+        programme=_site_programme(),
+        year=2026,
+        organization=w["bank"],
+        name="甲行示范点",
+        kind="enterprise",
+        theme="主题",
+        measures="举措",
+        expected_results="成效",
+        contact="张三",
+        state="building",
+    )
+
+
+def _assessment_rubric():
+    from rencai.evaluation.models import Rubric
+
+    return Rubric.objects.create(name=f"验收细则{next(_assessment_serials)}")
+
+
+SAMPLES |= {
+    "assessment-schemes": (
+        lambda w, n: {
+            "name": f"方案{n}",
+            "year": 2026,
+            "unit_class": "bank",
+            "bonus_cap": "5",
+            "expert_weight": "0",
+            "excellent_min": "90",
+            "good_min": "80",
+            "fair_min": "60",
+            "excellent_share": 30,
+            "is_active": True,
+        },
+        ("description", "说明"),
+    ),
+    "assessment-indicators": (
+        lambda w, n: {
+            "scheme": _assessment_scheme().pk,
+            "order": n,
+            "category": "组织领导",
+            "name": f"指标{n}",
+            "weight": "10",
+            "max_score": "10",
+            "rule": "按规则",
+            "source": "manual",
+        },
+        ("evidence", "会议纪要"),
+    ),
+    "assessment-rounds": (
+        lambda w, n: {
+            "scheme": _assessment_scheme().pk,
+            "title": f"考核{n}",
+            "self_due_on": "2026-12-31",
+            "publicity_days": 7,
+            "appeal_days": 5,
+        },
+        ("title", "改名考核"),
+    ),
+    "unit-assessments": (
+        lambda w, n: {"round": _assessment_round().pk, "organization": w["bank"].pk},
+        ("report", "述职报告"),
+    ),
+    "assessment-scores": (None, ("note", "自评说明")),
+    "assessment-evidence": (
+        lambda w, n: {"score": _assessment_line(w).pk, "title": f"材料{n}", "file": _pdf()},
+        ("", None),
+    ),
+    "assessment-appeals": (
+        lambda w, n: {"assessment": _assessment_publicised(w).pk, "content": f"申诉{n}"},
+        ("", None),
+    ),
+    "site-programmes": (
+        lambda w, n: {
+            "name": f"百点{n}",
+            "number": 100,
+            "start_year": 2021,
+            "end_year": 2030,
+            "quota_min": 1,
+            "quota_max": 2,
+        },
+        ("number", 120),
+    ),
+    "demonstration-sites": (
+        lambda w, n: {
+            "programme": _site_programme().pk,
+            "year": 2026,
+            "organization": w["bank"].pk,
+            "name": f"示范点{n}",
+            "kind": "enterprise",
+            "theme": "主题",
+            "measures": "举措",
+            "expected_results": "成效",
+            "contact": "张三",
+        },
+        ("contact", "李四"),
+    ),
+    "site-progress-notes": (
+        lambda w, n: {"site": _building_site(w).pk, "noted_on": "2026-05-01", "content": f"进展{n}"},
+        ("content", "新进展"),
+    ),
+    "site-acceptances": (
+        lambda w, n: {
+            "programme": _site_programme().pk,
+            "year": 2026,
+            "rubric": _assessment_rubric().pk,
+            "pass_score": "80",
+            "rectify_score": "60",
+        },
+        ("pass_score", "85"),
+    ),
+}
+# --- end assessment ---
 
 
 def _form_errors(response) -> str:

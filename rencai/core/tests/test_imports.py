@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from rencai.conftest import valid_id_number
+from rencai.core import audit
 from rencai.core.imports.pipeline import run_import
 from rencai.core.imports.reading import ImportFileError
 from rencai.core.imports.schema import ERROR_CODES, context_for
@@ -147,11 +148,14 @@ def test_commit_normalises_and_reimport_changes_nothing(tmp_path, users, dicts, 
     assert ouyang.name_simplified == "欧阳明" and ouyang.id_number.endswith("X")
     assert Talent.objects.get(notes__startswith="=").notes == '=HYPERLINK("http://x")'
     assert CareerEntry.objects.filter(talent=li, organization=bank).count() == 1
-    assert AuditEntry.objects.filter(action=AuditAction.CREATE, object_type="talents.talent").count() == 3
-    created_entry = AuditEntry.objects.get(
-        action=AuditAction.CREATE, object_type="talents.talent", object_id=str(li.pk)
-    )
-    assert created_entry.changes["id_number"][1].count("*") == 8, "personal data is masked in the log"
+    # Issue 22: one chained entry for the batch, listing each row's id, spreadsheet row and
+    # the SHA-256 of its stored values; the talent's history finds it.
+    created_entry = AuditEntry.objects.get(action=AuditAction.CREATE, object_type="talents.talent")
+    listed = {row[0]: (row[1], row[2]) for row in created_entry.changes["batch"]["rows"]}
+    assert set(listed) == set(Talent.objects.values_list("pk", flat=True))
+    assert listed[li.pk][0] == 4 and len(listed[li.pk][1]) == 64
+    assert li.id_number not in json.dumps(created_entry.changes), "no personal data in the log"
+    assert created_entry.covered.filter(object_type="talents.talent", object_id=str(li.pk)).exists()
 
     again = run_import(schema, path, context_for(users["liaison"], None, schema), commit=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
@@ -181,6 +185,12 @@ def test_liaison_cannot_change_key_fields_or_touch_other_institutions(tmp_path, 
     assert "needs_change_request" in codes
     assert not Talent.objects.filter(name="张志刚").exists()
     office = run_import(schema, renamed, context_for(users["office"], None, schema), commit=True)
+    # Issue 22: a move and a rename are conflicts the office confirms row by row.
+    assert {(e.row, e.code) for e in office.errors} == {(4, "needs_confirmation"), (5, "needs_confirmation")}
+    assert not office.committed and not Talent.objects.filter(name="张志刚").exists()
+    context = context_for(users["office"], None, schema)
+    context.extra["confirmed_rows"] = {4, 5}
+    office = run_import(schema, renamed, context, commit=True)
     assert office.updated == 2, "the office moves row 1 back and renames row 2"
     assert Talent.objects.filter(name="张志刚", organization=bank).exists()
 
@@ -343,8 +353,11 @@ def test_an_import_audits_every_career_entry_and_service_duty_it_creates(tmp_pat
     written = [*CareerEntry.objects.all(), *ServiceDuty.objects.all()]
     assert len(written) == 6
     for row in written:
-        entry = AuditEntry.objects.get(object_type=row._meta.label_lower, object_id=str(row.pk))
+        # Issue 22: created in bulk, each row is listed by its batch's one chained entry.
+        entry = audit.entries_for(row._meta.label_lower, row.pk).get()
         assert entry.action == AuditAction.CREATE
+        if row._meta.label_lower == "talents.careerentry":
+            assert audit.batch_row(entry, row.pk) is not None
     out = StringIO()
     call_command("verify_audit", stdout=out)
     assert f"审计链完整，共校验 {AuditEntry.objects.count()} 条记录" in out.getvalue()

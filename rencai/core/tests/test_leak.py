@@ -25,6 +25,12 @@ from rencai.talents.models import (
 #: Routes that show no organisation's business data, with the reason.
 NON_OBJECT_ROUTES = {
     "core:home": "the user's own to-dos, each provider scoped",
+    # issue 23: the talent's own page, the message centre, password help
+    "core:portal": "the talent's own page, read through their scoped lists (tested in core tests)",
+    "accounts:messages": "the user's own messages only (tested in accounts tests)",
+    "accounts:message-open": "opens one of the user's own messages only, else 404",
+    "accounts:notice-settings": "the user's own notification choice",
+    "accounts:password-forgot": "a static page: who resets a password",
     "core:planned": "a static page of a mechanism not built yet",
     "core:audit-list": "security auditor only (tested in accounts tests)",
     "core:audit-export": "security auditor only",
@@ -108,7 +114,25 @@ OWN_PAGE_ROUTES |= {
     "bulletins:issue-pdf": "periodical-issues",
     "bulletins:attachment-download": "info-attachments",
 }
-OBJECT_ACTIONS = {"list", "export", "create", "detail", "edit", "delete", "action"}
+# --- assessment (目标考核与示范点) ---
+NON_OBJECT_ROUTES |= {
+    "assessment:ranking": "a shared round: office and leaders at once, units only once in publicity (tested)",
+    "assessment:results-docx": "the published results notice of a shared round (public by design once published)",
+}
+OWN_PAGE_ROUTES |= {
+    "assessment:card": "unit-assessments",
+    "assessment:evidence-download": "assessment-evidence",
+}
+# --- issue 23b (fill page findings, 催报 from the board) ---
+NON_OBJECT_ROUTES |= {
+    "returns:findings": "POST only, a submission the user may see (tested in returns tests)",
+}
+OWN_PAGE_ROUTES |= {"returns:board-remind": "return-periods"}
+# --- issue 25 item 4 (background exports) ---
+NON_OBJECT_ROUTES |= {"exports:list": "the user's own export jobs only"}
+#: Routes of one export job: walked by test_export_job_routes_are_private below.
+EXPORT_JOB_ROUTES = {"exports:job", "exports:progress", "exports:download"}
+OBJECT_ACTIONS = {"list", "export", "create", "detail", "edit", "delete", "action", "batch"}
 API_ACTIONS = {"list", "detail", "do"}
 
 
@@ -125,7 +149,7 @@ def _route_names(resolver=None, prefix="") -> set[str]:
 
 def test_every_route_is_covered():
     slugs = set(registered())
-    covered = set(NON_OBJECT_ROUTES) | IMPORT_JOB_ROUTES | set(OWN_PAGE_ROUTES)
+    covered = set(NON_OBJECT_ROUTES) | IMPORT_JOB_ROUTES | EXPORT_JOB_ROUTES | set(OWN_PAGE_ROUTES)
     covered |= {f"objects:{slug}-{action}" for slug in slugs for action in OBJECT_ACTIONS}
     covered |= {f"{slug}-{action}" for slug in slugs for action in API_ACTIONS}
     uncovered = _route_names() - covered
@@ -162,6 +186,13 @@ def test_no_foreign_object_leaks(users, client_for, foreign, who):
             assert client.post(f"{base}{obj.pk}/unmask/{field}/").status_code in (403, 404)
         for action in config.actions:
             assert client.post(f"{base}{obj.pk}/do/{action.name}/").status_code in (403, 404), (slug, action.name)
+        # issue 23b: batch actions and 导出所选 on a foreign row
+        for action in config.actions:
+            batch = {"action": action.name, "selected": [obj.pk], "confirmed": "1"}
+            assert client.post(f"{base}batch/", batch).status_code in (302, 403, 404), (slug, action.name)
+        response = client.get(f"{base}export/", {"selected": obj.pk})
+        if response.status_code == 200:
+            assert marker not in _xlsx_text(response.getvalue()), f"{slug} export of the selected leaks to {who}"
         response = client.get(f"/api/{slug}/", {"search": marker[:-1]})
         assert response.status_code in (200, 403)
         assert marker not in response.content.decode(), f"{slug} API list leaks to {who}"
@@ -257,3 +288,27 @@ def test_import_job_routes_are_private(users, client_for, dicts, bank):
             assert method(url).status_code in (403, 404), (who, name)
     job.refresh_from_db()
     assert job.status == ImportStatus.PREVIEW
+
+
+# --- issue 25 item 4 (background exports) ---
+def test_export_job_routes_are_private(users, client_for, make_talent, bank, settings, tmp_path):
+    """A background export (its page, progress and file) answers only to the user who asked."""
+    from django.urls import reverse
+
+    from rencai.core.models import ExportJob, ExportStatus
+    from rencai.core.objects import export_jobs
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.RENCAI_EXPORT_BACKGROUND_ROWS = 0
+    make_talent("张志强", bank)
+    client_for("liaison").get("/o/talents/export/")
+    job = ExportJob.objects.get(user=users["liaison"])
+    export_jobs.process_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE
+    for who in ("other_liaison", "office", "reviewer", "talent"):
+        client = client_for(who)
+        for name in sorted(EXPORT_JOB_ROUTES):
+            assert client.get(reverse(name, kwargs={"pk": job.pk})).status_code == 404, (who, name)
+        assert "张志强" not in client.get(reverse("exports:list")).content.decode()
+    assert client_for("liaison").get(reverse("exports:download", kwargs={"pk": job.pk})).status_code == 200

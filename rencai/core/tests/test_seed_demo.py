@@ -25,6 +25,7 @@ def test_seed_demo_covers_every_kind_and_role_and_is_repeatable(db):
     assert_funds_demo()
     assert_cooperation_demo()
     assert_projects_demo()
+    assert_assessment_demo()  # assessment
     counts = (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Organization.objects.count(), User.objects.count(), AuditEntry.objects.count()) == counts
@@ -219,3 +220,35 @@ def assert_projects_demo() -> None:
     for task in ProjectTask.objects.all():
         assert compute_colour(task, timezone.localdate()).colour == task.colour, task
     assert SupervisionNotice.objects.filter(task__colour=Colour.RED).exists()
+
+
+# --- assessment (目标考核与示范点) ---
+def assert_assessment_demo() -> None:
+    """A finished year ranked and published, a year in progress, and 20 accepted sites of
+    the 100-site 2021—2025 target on the leader view."""
+    from django.utils import timezone
+
+    from rencai.assessment.models import AssessmentRound, RoundState, SiteProgramme, SiteState
+    from rencai.assessment.services import programme_progress
+    from rencai.core.figures import Period
+    from rencai.dashboards.leader import _build
+
+    year = timezone.localdate().year
+    finished = AssessmentRound.objects.get(scheme__year=year - 1)
+    assert finished.state == RoundState.PUBLISHED and finished.results_number
+    ranks = list(finished.assessments.order_by("rank").values_list("rank", "grade", "final_score"))
+    assert [r for r, _, _ in ranks] == list(range(1, len(ranks) + 1)) and len(ranks) >= 9
+    assert {g for _, g, _ in ranks} >= {"excellent", "good", "fair", "poor"}
+    current = AssessmentRound.objects.get(scheme__year=year)
+    assert current.state == RoundState.OPEN
+    assert set(current.assessments.values_list("state", flat=True)) == {"draft", "submitted"}
+    programme = SiteProgramme.objects.get()
+    assert (programme.number, programme.start_year, programme.end_year) == (100, 2021, 2025)
+    assert programme.sites.filter(state=SiteState.ACCEPTED).count() == 20
+    leader = User.objects.get(username="leader")
+    assert programme_progress(programme, leader).current == 20
+    blocks = {b.title: b for b in _build(leader, Period(year)).blocks}
+    assert blocks["目标考核与示范点"].figures[0].value == 20
+
+
+# --- end assessment ---

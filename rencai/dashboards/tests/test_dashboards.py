@@ -9,6 +9,7 @@ import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -457,3 +458,129 @@ def test_a_fresh_install_holds_the_tier_codes_the_templates_use(users, settings,
         users["office"], "领军人才{{领军人才数}}人，高端人才{{高端人才数}}人，英才{{英才数}}人。"
     )
     assert "领军人才0人，高端人才0人，英才0人。" in text and document.missing == []
+
+
+# --- the figures' cache: keyed by the data version, never stale (issue 25) ---------------
+
+
+def _leader_total(page: str) -> int:
+    found = re.search(r'id="figure-total">.*?figure-value">(\d+)', page, re.S)
+    assert found, "no total on the leader view"
+    return int(found.group(1))
+
+
+def test_a_repeated_leader_view_is_a_look_up_and_a_write_shows_at_once(
+    client_for, users, world, bank, make_talent, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rencai.core.objects import registered
+    from rencai.core.objects.writes import delete_object, update_many
+
+    settings.RENCAI_FIGURES_CACHE = True
+    office = client_for("office")
+    with CaptureQueriesContext(connection) as built:
+        before = _leader_total(office.get("/dashboards/").content.decode())
+    with CaptureQueriesContext(connection) as looked_up:
+        assert _leader_total(office.get("/dashboards/").content.decode()) == before
+    counted = [q for q in built.captured_queries if "talents_talent" in q["sql"]]
+    assert counted and not [q for q in looked_up.captured_queries if "talents_talent" in q["sql"]]
+    # No figure is recounted: what remains is the page's own (session, user, the menu's
+    # to-do counts and unread messages), which every page makes.
+    assert not [q for q in looked_up.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(looked_up.captured_queries) < len(built.captured_queries) - 30
+
+    added = make_talent("新入库", bank)  # a save: audited, so the version moves
+    assert _leader_total(office.get("/dashboards/").content.decode()) == before + 1
+    update_many(Talent.objects.filter(pk=added.pk), is_active=False)  # a bulk write of the one write path
+    assert _leader_total(office.get("/dashboards/").content.decode()) == before
+    delete_object(registered()["talents"], added, users["office"])
+    assert _leader_total(office.get("/dashboards/").content.decode()) == before
+
+
+def test_a_rolled_back_write_leaves_the_version_and_the_page(client_for, users, world, bank, make_talent, settings):
+    from django.db import transaction
+
+    from rencai.core import dataversion
+
+    settings.RENCAI_FIGURES_CACHE = True
+    office = client_for("office")
+    before = _leader_total(office.get("/dashboards/").content.decode())
+    version = dataversion.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_talent("未入库", bank)
+        assert dataversion.current() != version  # advanced inside the transaction …
+        raise RuntimeError
+    assert dataversion.current() == version  # … and not after its rollback
+    assert _leader_total(office.get("/dashboards/").content.decode()) == before
+
+
+def test_grouped_counts_equal_the_lists_counts_and_refuse_a_filter_with_a_method(users, world):
+    from rencai.core.figures import grouped_counts, list_count
+    from rencai.orgs.models import OrganizationKind
+
+    for who in ("office", "liaison"):
+        user = users[who]
+        groups = grouped_counts("talents", user, ("category", "tier", "organization_kind"), is_active="true")
+        assert groups.count().value == list_count("talents", user, is_active="true").value
+        for category in DictionaryEntry.objects.filter(kind="category"):
+            for tier in [None, "null", *DictionaryEntry.objects.filter(kind="tier").values_list("pk", flat=True)]:
+                chosen = {"category": category.pk, **({"tier": tier} if tier else {})}
+                grouped = groups.count(**chosen)
+                listed = list_count("talents", user, is_active="true", **chosen)
+                assert (grouped.value, grouped.url.split("?")[0]) == (listed.value, listed.url.split("?")[0])
+        for kind in OrganizationKind.values:
+            assert (
+                groups.count(organization_kind=kind).value
+                == list_count("talents", user, is_active="true", organization_kind=kind).value
+            )
+    with pytest.raises(ValueError, match="cannot be grouped"):
+        grouped_counts("talents", users["office"], ("pool",))
+
+
+# --- issue 23b: 未定层级 so that rows add up, the liaison's title, filled titles, 落款 ----------
+
+
+def test_the_matrix_rows_add_up_with_an_untiered_column(client_for, users, world):
+    office = client_for("office")
+    page = office.get("/dashboards/").content.decode()
+    matrix = page.split('id="matrix"')[1].split("</table>")[0]
+    assert "<th>未定层级</th>" in matrix
+    for row in re.findall(r"<tr><th>[^<]+</th>(.*?)</tr>", matrix):
+        values = [int(v) for v in re.findall(r'data-value="(\d+)"', row)]
+        assert sum(values[:-1]) == values[-1], values  # the tiers and 未定层级 make the total
+    untiered = re.search(r'<a href="([^"]*tier=null[^"]*)" class="figure" data-value="(\d+)"', matrix)
+    assert untiered and untiered.group(2) == "1"  # 乙三
+    listed = office.get(untiered.group(1).replace("&amp;", "&")).content.decode()
+    assert "共 1 条" in listed and "乙三" in listed
+    assert "<h1" in page and 'id="scope-label">全市<' in page
+
+
+def test_a_liaisons_leader_view_is_titled_with_their_institution(client_for, users, world, bank):
+    page = client_for("liaison").get("/dashboards/").content.decode()
+    assert f'id="scope-label">{bank.name}<' in page and "全市" not in page.split("</h1>")[0]
+
+
+def test_a_generated_documents_title_and_file_name_are_filled(client_for, users, world, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    text, _, document = generated_text(users["office"], "正文。", title="{{年度}}年全市金融人才工作总结")
+    assert str(document) == f"{YEAR}年全市金融人才工作总结" and "{{" not in text
+    download = client_for("office").get(f"/dashboards/documents/{document.pk}/download/")
+    disposition = download["Content-Disposition"]
+    assert "{{" not in disposition and "%7B%7B" not in disposition
+    assert f"{YEAR}" in unquote(disposition)
+    detail = client_for("office").get(f"/o/generated-documents/{document.pk}/").content.decode()
+    heading = detail.split("<h1")[1].split("</h1>")[0]
+    assert f"{YEAR}年全市金融人才工作总结" in heading and "{{" not in heading
+    assert "缺失的数据项" not in detail  # nothing missing: no empty []
+
+
+def test_the_signature_uses_the_office_name_in_full(users, world, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    text, _, _document = generated_text(users["office"], "正文。")
+    assert users["office"].organization.name in text  # 测试市金融工作办公室, not the placeholder
+    assert "\n市地方金融监督管理局" not in text
+    settings.RENCAI_OFFICE_NAME = "某某市地方金融监督管理局（某某市金融工作办公室）"
+    text, _, _document = generated_text(users["office"], "正文。")
+    assert "某某市地方金融监督管理局（某某市金融工作办公室）" in text

@@ -1,6 +1,7 @@
 """The review engine against the database: versioned rubrics, recusal from career and
 declarations, aggregation of five reviewers' sheets, and who may open a draw's record."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -220,3 +221,41 @@ def test_the_head_institution_is_the_top_financial_one_of_the_tree(users, rubric
     assert expert.pk in {r["id"] for r in same_bank.removed}
     other_firm = new_draw(sibling_review(users, rubric, insurer), users, experts, wanted=3, backups=0)
     assert expert.pk in {c["id"] for c in other_firm.candidates}
+
+
+# --- issue 23b: the draw's record in plain words, no 删除 once drawn, public check -------------
+
+
+def test_a_draw_reads_in_plain_words_and_offers_no_delete_once_drawn(client_for, users, review, experts):
+    for talent in experts["talents"][:3]:
+        talent.organization = experts["firm"]
+        talent.save()
+    draw = new_draw(review, users, experts, wanted=3)
+    office = client_for("office")
+    page = office.get(f"/o/draws/{draw.pk}/").content.decode()
+    assert 'href="delete/"' in page  # a prepared draw may still be withdrawn
+    services.execute_draw(draw, users["leader"], "4242")
+    services.sign_draw(draw, users["leader"])
+    page = office.get(f"/o/draws/{draw.pk}/").content.decode()
+    assert 'href="delete/"' not in page
+    assert "{&#x27;" not in page and "{'" not in page and "[]" not in page
+    assert "抽取条件：评审“" in page and "抽取3人、备选0人" in page
+    assert "回避名单：共" in page and "为同一机构" in page  # the reasons, as sentences
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:", page) is None
+
+
+def test_the_closed_draw_check_is_public_without_log_in(client, users, review, experts):
+    for talent in experts["talents"][:3]:
+        talent.organization = experts["firm"]
+        talent.save()
+    draw = new_draw(review, users, experts, wanted=3)
+    services.execute_draw(draw, users["leader"], "99999")
+    url = f"/evaluation/draws/{draw.pk}/verify/"
+    answer = client.get(url)
+    assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
+    Review.objects.filter(pk=review.pk).update(state=ReviewState.CLOSED)
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "不一致" not in text and "抽取条件：评审“" in text
+    assert client.get(url, {"format": "json"}).json()["number"] == "99999"

@@ -230,6 +230,7 @@ def test_a_red_task_gives_a_notice_to_sign_as_docx(users, client_for, project, b
     assert response.status_code == 200
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
     assert "督办通知单" in text and notice.code in text and bank.name in text
+    assert users["office"].organization.name in text  # 落款: the office's name in full, not the placeholder
     assert client_for("other_liaison").get(f"/projects/notices/{notice.pk}/notice.docx").status_code == 404
     assert client_for("office").post(f"/o/supervision-notices/{notice.pk}/do/sign/").status_code == 403
     assert do(client_for("liaison"), "supervision-notices", notice.pk, "sign", sign_note="收到").status_code == 302

@@ -270,3 +270,52 @@ def test_a_form_in_use_gets_a_new_edition(client_for, periods, form, bank):
     office.post(f"/o/return-forms/{form.pk}/do/new_edition/")
     copy = ReturnForm.objects.get(edition=2)
     assert copy.indicators.count() == 6 and copy.rules.count() == 3
+
+
+# --- issue 23b: 报送 from the fill page, findings refreshed from the cells, warnings named,
+# 催报 from the board, the to-do opens the filtered list -----------------------------------
+
+
+def test_the_fill_page_offers_submit_and_rechecks_unsaved_cells(client_for, periods, bank, other_bank):
+    last, current = periods
+    fill(last.submissions.get(organization=bank), D01="50", E01="10", E02="40", R02="有")
+    submission = current.submissions.get(organization=bank)
+    fill(submission, D01="100", E01="120", E02="0", R02="有")
+    liaison = client_for("liaison")
+    page = liaison.get(f"/returns/submissions/{submission.pk}/").content.decode()
+    assert 'id="submit-link"' in page and f"/o/submissions/{submission.pk}/do/submit/" in page
+    assert "硕士及以上人数不能超过员工总数" in page and 'hx-post="/returns/submissions/' in page
+    # the cells as corrected on screen, not yet saved: the error is gone, the warning stays
+    url = f"/returns/submissions/{submission.pk}/findings/"
+    box = liaison.post(url, {"v_D01": "100", "v_E01": "30", "v_E02": "70", "v_R02": "有"}).content.decode()
+    assert "硕士及以上人数不能超过员工总数" not in box and "变化超过±50%" in box
+    box = liaison.post(url, {"v_D01": "一百"}).content.decode()
+    assert "应为整数" in box
+    assert submission.values.get(indicator__code="E01").number == 120  # nothing saved
+    assert client_for("other_liaison").post(url, {"v_D01": "1"}).status_code == 404
+    # the submit page names the warnings before asking for the note
+    fill(submission, E01="30", E02="70")
+    ask = liaison.get(f"/o/submissions/{submission.pk}/do/submit/").content.decode()
+    assert 'id="action-notes"' in ask and "提示项（请在下方说明原因）：员工总数较上年变化超过±50%。" in ask
+    # once submitted, no 报送 on the fill page
+    liaison.post(f"/o/submissions/{submission.pk}/do/submit/", {"warning_note": "合并"})
+    assert 'id="submit-link"' not in liaison.get(f"/returns/submissions/{submission.pk}/").content.decode()
+
+
+def test_remind_from_the_board_and_the_todo_opens_the_filtered_list(client_for, periods, bank, other_bank):
+    _, current = periods
+    office = client_for("office")
+    board = office.get(f"/returns/periods/{current.pk}/board/").content.decode()
+    assert 'id="remind-button"' in board and "2家未报送" in board
+    answer = office.post(f"/returns/periods/{current.pk}/board/remind/")
+    assert answer.status_code == 302 and answer["Location"] == f"/returns/periods/{current.pk}/board/"
+    assert current.submissions.filter(reminded_at__isnull=False).count() == 2
+    assert "已向2家未报送的机构发出催报" in office.get(answer["Location"]).content.decode()
+    assert client_for("liaison").post(f"/returns/periods/{current.pk}/board/remind/").status_code == 403
+    submission = current.submissions.get(organization=bank)
+    fill(submission, D01="10", E01="3", E02="7", R02="无")
+    client_for("liaison").post(f"/o/submissions/{submission.pk}/do/submit/", {"warning_note": "首次"})
+    home = office.get("/").content.decode()
+    assert "/o/submissions/?state=submitted" in home
+    listing = office.get("/o/submissions/", {"state": "submitted"}).content.decode()
+    assert "共 1 条" in listing and "甲银行济南分行" in listing

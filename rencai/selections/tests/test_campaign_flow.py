@@ -568,3 +568,11 @@ def test_a_child_without_its_application_is_a_400(client_for, who):
         assert response.status_code == 400 and "application" in response.json(), (slug, response.content)
         page = client.post(f"/o/{slug}/new/", data)
         assert page.status_code == 200 and "application" in page.context["form"].errors
+
+
+def test_a_campaigns_link_in_its_list_is_its_name(client_for, campaign):
+    """issue 23b: the row links by the campaign's name, not by its year."""
+    page = client_for("office").get("/o/campaigns/").content.decode()
+    table = page.split('id="object-table"')[1]
+    assert f'<a href="/o/campaigns/{campaign.pk}/">最美青年金融工作者</a>' in table
+    assert f'<a href="/o/campaigns/{campaign.pk}/">{campaign.year}</a>' not in table

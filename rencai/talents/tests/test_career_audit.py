@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from rencai.conftest import valid_id_number
+from rencai.core import audit
 from rencai.core.imports.pipeline import run_import
 from rencai.core.imports.schema import context_for
 from rencai.core.models import AuditAction, AuditEntry
@@ -45,7 +46,10 @@ def test_an_import_opens_each_career_entry_with_an_audit_entry(tmp_path, users, 
         ("甲银行济南分行", "客户经理"),
         ("甲银行济南分行", "柜员"),
     ]
-    logged = AuditEntry.objects.filter(action=AuditAction.CREATE, object_type="talents.careerentry")
-    assert sorted(logged.values_list("object_id", flat=True)) == sorted(str(e.pk) for e in entries)
-    assert all(entry.username == "office" for entry in logged)
+    # Issue 22: one chained entry for the batch lists every career entry it created.
+    logged = AuditEntry.objects.get(action=AuditAction.CREATE, object_type="talents.careerentry")
+    assert sorted(row[0] for row in logged.changes["batch"]["rows"]) == sorted(e.pk for e in entries)
+    assert logged.username == "office"
+    for career in entries:
+        assert audit.entries_for("talents.careerentry", career.pk).get() == logged
     call_command("verify_audit", stdout=StringIO())

@@ -341,7 +341,10 @@ def test_dictionary_editor_saves_one_screen_and_refuses_stale_rows(client_for, d
         }
     )
     data["d-0-name"] = "领军人才（国家级）"
+    data["d-0-synonyms"] = "国家级领军、领军"
     assert client.post("/talents/dictionary/tier/", data).status_code == 302
+    assert DictionaryEntry.objects.get(kind="tier", name="领军人才（国家级）").synonyms == "国家级领军、领军"
+    assert 'value="国家级领军、领军"' in client.get("/talents/dictionary/tier/").content.decode()
     assert DictionaryEntry.objects.get(kind="tier", code="GD").managing_department == "经信局、国资委"
     assert DictionaryEntry.objects.filter(kind="tier", name="领军人才（国家级）").exists()
     unchanged_extra_rows["d-0-name"] = "再改一次"  # row 0 as loaded before the first save

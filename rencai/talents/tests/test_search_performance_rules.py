@@ -80,6 +80,12 @@ def test_pinyin_range_bounds():
     assert dict(pinyin_range("zz").children) == {"name_pinyin__gte": "zz"}  # no upper bound
 
 
+def test_three_initials_or_more_are_also_looked_up_by_their_head():
+    """``wyy`` walks the head ``wy`` in list order instead of every name from ``a`` on."""
+    assert dict(latin_condition("wyy").children) == {"initials_head": "wy", "name_initials__startswith": "wyy"}
+    assert dict(latin_condition("zzqa").children) == {"name_pinyin__gte": "zzqa", "name_pinyin__lt": "zzqb"}
+
+
 # --- paginator ---------------------------------------------------------------------------
 
 
@@ -90,6 +96,18 @@ def test_list_paginator_pages_match_djangos(people, ordering):
     assert ours.count == django.count == 7
     for number in django.page_range:
         assert list(ours.page(number).object_list) == list(django.page(number).object_list)
+
+
+@pytest.mark.parametrize("ordering", [("name_pinyin", "id"), ("-name_pinyin", "id"), ("-id",), ("organization", "pk")])
+def test_large_set_pages_read_their_keys_first_and_match_djangos(people, ordering):
+    queryset = Talent.objects.filter(name_pinyin__gte="o").order_by(*ordering)
+    ours, django = ListPaginator(queryset, 3), Paginator(queryset, 3)
+    ours.fence_below = 0  # every set is large
+    for number in django.page_range:
+        assert list(ours.page(number).object_list) == list(django.page(number).object_list)
+    unordered = ListPaginator(Talent.objects.order_by("name_pinyin", "id"), 25)
+    page = unordered.page(1).object_list
+    assert "IN (" in str(page.query) and list(page) == list(Talent.objects.order_by("name_pinyin", "id")[:25])
 
 
 def test_small_results_are_fenced_large_ones_not(people):
@@ -159,3 +177,31 @@ def test_pool_filter_lists_current_members_only(client_for, people):
         pool=pool, talent=people["赵敏"], joined_on=date(2020, 1, 1), left_on=date(2021, 1, 1), exit_reason="调离"
     )
     assert names(client_for("office"), pool=pool.pk) == ["李强"]
+
+
+# --- counted through the holders ------------------------------------------------------------
+
+
+def test_a_holders_only_count_reads_the_holders_and_agrees(people):
+    from django.test.utils import CaptureQueriesContext
+
+    from rencai.core.paginator import holders_only
+
+    for year in (2023, 2024):  # two honours of one talent: still one talent
+        Honour.objects.create(talent=people["王伟"], name="优秀员工", awarded_on=date(year, 1, 1))
+    Honour.objects.create(talent=people["李强"], name="优秀党员", awarded_on=date(2024, 1, 1))
+    Honour.objects.create(talent=people["周正"], name="劳动模范", awarded_on=date(2024, 1, 1))
+    held = Talent.objects.filter(pk__in=Honour.objects.filter(name__contains="优秀").values("talent_id"))
+    ordered = held.order_by("name_pinyin", "id")
+    paginator = ListPaginator(ordered, 1)
+    paginator.fence_below = 0  # not a small set: counted
+    with CaptureQueriesContext(connection) as captured:
+        assert paginator.count == 2
+    assert "talents_talent" not in captured.captured_queries[-1]["sql"]
+    assert Paginator(ordered, 1).count == held.count() == 2
+    assert [list(paginator.page(n).object_list) for n in (1, 2)] == [[people["李强"]], [people["王伟"]]]
+    # Any other condition (a scope, a second filter) is counted the usual way.
+    assert holders_only(held.filter(name_first="王")) is None
+    assert holders_only(held.filter(organization__name="x")) is None
+    assert holders_only(Talent.objects.filter(pk__in=[people["王伟"].pk])) is None
+    assert holders_only(Talent.objects.filter(pk__in=Talent.objects.filter(name_first="王").values("pk"))) is None

@@ -467,3 +467,70 @@ def test_a_write_without_its_parent_is_a_400_naming_it(client_for, klass, traine
     assert not Enrollment.objects.exists() and not Attendance.objects.exists()
     page = client_for("office").post(url.replace("/api/", "/o/") + "new/", {k: ids[v] for k, v in data.items()})
     assert page.status_code == 200 and missing in page.context["form"].errors
+
+
+def test_the_totals_are_by_institutions_total_without_the_per_institution_join(
+    users, klass, make_talent, bank, bank_branch, other_bank, office_org, tmp_path, settings
+):
+    """The leader view's training totals (all attendance less the others', or only the
+    institutions' own) are the per-institution table's total, for the city and a liaison;
+    a talent of a government unit is in neither."""
+    from rencai.dashboards.data import Scope
+    from rencai.dashboards.figures import Period as YearPeriod
+    from rencai.training.models import Video, WatchProgress
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    year = timezone.localdate().year
+    people = [
+        make_talent("学员一", bank),
+        make_talent("学员二", bank_branch),
+        make_talent("学员三", other_bank),
+        make_talent("学员四", office_org),  # a government unit: not in the figures
+        make_talent("学员五", other_bank, is_active=False),  # trained, not registered
+    ]
+    for talent, hours in zip(people, ("3.0", "6.0", "1.5", "4.0", "2.0"), strict=True):
+        Enrollment.objects.create(
+            training_class=klass,
+            talent=talent,
+            route="self",
+            state="confirmed",
+            requested_by=users["office"],
+            hours=Decimal(hours),
+        )
+    video = Video.objects.create(title="讲堂", topic="管理", file=ContentFile(b"x", name="v.mp4"), duration_seconds=60)
+    for talent in (people[0], people[2], people[3]):
+        WatchProgress.objects.create(video=video, talent=talent, credited_on=date(year, 3, 1), hours=Decimal("0.5"))
+    OwnTraining.objects.create(
+        organization=bank_branch,
+        title="业务培训",
+        topic_kind="business",
+        starts_on=date(year, 1, 5),
+        ends_on=date(year, 1, 6),
+        sessions=2,
+        participants=30,
+        hours=Decimal(8),
+    )
+    period = figures.Period(date(year, 1, 1), date(year, 12, 31))
+
+    def figures_of(row):
+        return (
+            row.registered,
+            row.office_participants,
+            row.video_credits,
+            row.own_classes,
+            row.own_participants,
+            row.hours,
+            row.trained_number,
+            row.coverage,
+        )
+
+    for role in ("office", "liaison"):
+        full, quick = figures.by_institution(users[role], period), figures.totals(users[role], period)
+        assert figures_of(quick.total) == figures_of(full.total)
+        assert quick.office_classes == full.office_classes
+        assert not quick.attendance_by_row
+        scope = Scope(users[role], YearPeriod(year))
+        assert figures_of(scope.training().total) == figures_of(full.total)
+    city = figures.totals(users["office"], period).total
+    assert (city.office_participants, city.video_credits, city.trained_number) == (4, 2, 4)
+    assert city.hours == Decimal("12.5") + Decimal("1.0") + 30 * 8

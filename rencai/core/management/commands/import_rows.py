@@ -50,6 +50,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--all-or-nothing", action="store_true", help="（默认行为，保留以兼容旧脚本）")
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+        parser.add_argument(
+            "--confirm-rows", default="", help="确认这些行对已登记人员的改名或调动，如 4,7（其余这类行不写入）"
+        )
+        parser.add_argument("--create-departments", action="store_true", help="同时新建文件中尚不存在的部门")
 
     def handle(self, *args: Any, **options: Any) -> None:
         config = registered().get(options["object"])
@@ -59,6 +63,11 @@ class Command(BaseCommand):
         schema = config.import_schema()
         user = self._user(options["user"])
         context = context_for(user, self._organization(options["org"]), schema)
+        rows = [part.strip() for part in options["confirm_rows"].split(",") if part.strip()]
+        if any(not part.isdigit() for part in rows):
+            raise CommandError("--confirm-rows 应为行号，用逗号分隔，如 4,7")
+        context.extra["confirmed_rows"] = {int(part) for part in rows}
+        context.extra["create_departments"] = options["create_departments"]
         try:
             report = run_import(
                 schema,

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rencai.core.audit import verify_all, write_checkpoint
 from rencai.core.crypto import CHAIN_HASHES
+from rencai.core.display import plain_value
 
 
 class Command(BaseCommand):
@@ -22,7 +23,9 @@ class Command(BaseCommand):
             raise CommandError(f"审计链在第 {bad_seq} 条记录处断开：{reason}")
         if reason:
             raise CommandError(f"审计日志与检查点不符：{reason}")
-        anchored = f"，与第 {checkpoint['seq']} 条处的检查点（{checkpoint['at']}）一致" if checkpoint else ""
+        anchored = (
+            f"，与第 {checkpoint['seq']} 条处的检查点（{plain_value(checkpoint['at'])}）一致" if checkpoint else ""
+        )
         self.stdout.write(self.style.SUCCESS(f"审计链完整，共校验 {checked} 条记录{anchored}。"))
         for part in parts:
             name = CHAIN_HASHES[part["algorithm"]]
