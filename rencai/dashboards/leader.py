@@ -11,6 +11,7 @@ from rencai.core.figures import (
     NULL_CHOICE,
     Block,
     Figure,
+    Grouped,
     Period,
     grouped_counts,
     leader_blocks,
@@ -96,9 +97,10 @@ def _build(user, period: Period) -> LeaderData:
         figure = groups.count(organization_kind=value)
         if figure.value:
             kinds.figures.append(named(label, figure))
+    pools, memberships = _pools(user)
     data.blocks = [
         kinds,
-        _pools(user),
+        pools,
         _selections(user, period),
         _training(scope),
         _returns(user, period),
@@ -106,11 +108,15 @@ def _build(user, period: Period) -> LeaderData:
         *leader_blocks(user, period),
     ]
     if role_of(user) in (Role.OFFICE, Role.LEADER):
-        data.targets = [(t, progress(t, user)) for t in Target.objects.all()]
+        data.targets = [
+            (t, progress(t, user, talents=groups, pools=memberships)) for t in Target.objects.select_related("entry")
+        ]
     return data
 
 
-def _pools(user) -> Block:
+def _pools(user) -> tuple[Block, Grouped]:
+    """The block of the pools' current members, and their grouped count (the targets on a
+    pool add it up too)."""
     active = grouped_counts("pool-memberships", user, ("pool", "batch"), status="active")  # one query
     block = Block("人才库在库成员")
     pools = list(TalentPool.objects.filter(is_active=True).order_by("name"))
@@ -123,7 +129,7 @@ def _pools(user) -> Block:
             figure = active.count(batch=batch.pk)
             if figure.value:
                 block.figures.append(named(f"　{pool.name}·{batch.name}", figure))
-    return block
+    return block, active
 
 
 def _selections(user, period: Period) -> Block:

@@ -193,14 +193,15 @@ def totals(user, period: Period, registered: Mapping[int, int] | None = None) ->
     if len(outside) < len(inside):
         # Everyone's attendance, summed by the database, less the others' (few rows).
         others = [_attendance(q.filter(talent__organization_id__in=outside)) for q in (attended, videos)]
+        trainees = []
         for queryset, part, counter in zip(
             (attended, videos), others, ("office_participants", "video_credits"), strict=True
         ):
-            summed = queryset.aggregate(n=Count("*"), h=Sum("hours"))
+            summed = queryset.aggregate(n=Count("*"), h=Sum("hours"), d=Count("talent_id", distinct=True))
             setattr(total, counter, summed["n"] - part.count)
             total.hours += (summed["h"] or Decimal(0)) - part.hours
-        everyone = attended.values("talent_id").union(videos.values("talent_id")).count()
-        total.trained_count = everyone - len(others[0].talents | others[1].talents)
+            trainees.append(summed["d"])
+        total.trained_count = _trained(attended, videos, trainees) - len(others[0].talents | others[1].talents)
     else:
         for queryset, counter in ((attended, "office_participants"), (videos, "video_credits")):
             found = _attendance(queryset.filter(talent__organization_id__in=inside))
@@ -210,6 +211,15 @@ def totals(user, period: Period, registered: Mapping[int, int] | None = None) ->
     return Table(
         rows=ordered, total=total, office_classes=_office_classes(period), period=period, attendance_by_row=False
     )
+
+
+def _trained(attended, videos, trainees: list[int]) -> int:
+    """The talents in either queryset, given each one's own count of talents: when one of
+    them has none that is the other's count (already summed with its attendance), else the
+    database counts their union."""
+    if not all(trainees):
+        return max(trainees)
+    return int(attended.values("talent_id").union(videos.values("talent_id")).count())
 
 
 @dataclass

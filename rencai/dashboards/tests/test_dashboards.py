@@ -18,8 +18,9 @@ from django.utils import timezone
 from docx import Document
 
 from rencai.core.errors import Refused
+from rencai.core.figures import grouped_counts
 from rencai.dashboards import demo as templates
-from rencai.dashboards.data import ITEMS
+from rencai.dashboards.data import ITEMS, TALENT_GROUPS
 from rencai.dashboards.generation import generate, generate_document
 from rencai.dashboards.models import DocumentKind, DocumentState, DocumentTemplate, GeneratedDocument, Target
 from rencai.dashboards.targets import progress
@@ -283,7 +284,7 @@ def test_a_liaison_sees_their_institutions_version(client_for, users, world):
     assert "乙银行" not in page
 
 
-def test_targets_show_live_progress_and_pace(users, world, dicts):
+def test_targets_show_live_progress_and_pace(users, world, dicts, bank, django_assert_num_queries):
     today = timezone.localdate()
     behind = Target.objects.create(
         name="领军人才10名",
@@ -310,6 +311,17 @@ def test_targets_show_live_progress_and_pace(users, world, dicts):
     assert (found.current, found.percent, found.mark) == (1, 10, "进度滞后") and found.elapsed == 75
     assert progress(ahead, users["office"]).mark == "已完成"
     assert (progress(pool, users["office"]).current, progress(pool, users["office"]).mark) == (1, "进度正常")
+    # The leader view's grouped counts answer the same progress, link included, with no query.
+    talents = grouped_counts("talents", users["office"], TALENT_GROUPS, is_active="true")
+    pools = grouped_counts("pool-memberships", users["office"], ("pool", "batch"), status="active")
+    for target in (behind, ahead, pool):
+        with django_assert_num_queries(0):
+            quick = progress(target, users["office"], talents=talents, pools=pools)
+        assert quick == progress(target, users["office"])
+    within = Target.objects.create(
+        name="甲银行领军人才", entry=dicts["LJ"], organization=bank, number=1, starts_on=today, due_on=today
+    )
+    assert progress(within, users["office"], talents=talents, pools=pools) == progress(within, users["office"])
 
 
 def test_the_leader_page_exports_its_tables(client_for, users, world):

@@ -534,3 +534,9 @@ def test_the_totals_are_by_institutions_total_without_the_per_institution_join(
     city = figures.totals(users["office"], period).total
     assert (city.office_participants, city.video_credits, city.trained_number) == (4, 2, 4)
     assert city.hours == Decimal("12.5") + Decimal("1.0") + 30 * 8
+    WatchProgress.objects.all().delete()  # office classes only: the trainees without a union
+    for role in ("office", "liaison"):
+        full, quick = figures.by_institution(users[role], period), figures.totals(users[role], period)
+        assert figures_of(quick.total) == figures_of(full.total)
+    city = figures.totals(users["office"], period).total
+    assert (city.office_participants, city.video_credits, city.trained_number) == (4, 0, 4)
