@@ -225,15 +225,20 @@ def _cell(reference: str, text: str, style: str) -> str:
 
 
 def _row_xml(number: int, texts: Sequence[str], letters: Sequence[str], style: str = "") -> str:
+    """A row's XML. Whether anything must be escaped is asked once of the whole row (the
+    characters looked for are single ones, so the row has one if and only if a cell has):
+    almost every row has none, and its cells then only need their ends looked at."""
     row = str(number)
-    needs_escape = _NEEDS_ESCAPE.search
-    cells = [
-        f'<c r="{letter}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
-        if not style and text[0] not in _SPECIAL_FIRST and not text[-1].isspace() and not needs_escape(text)
-        else _cell(letter + row, text, style)
-        for letter, text in zip(letters, texts, strict=False)
-        if text
-    ]
+    if style or _NEEDS_ESCAPE.search("".join(texts)):
+        cells = [_cell(letter + row, text, style) for letter, text in zip(letters, texts, strict=False) if text]
+    else:
+        cells = [
+            f'<c r="{letter}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
+            if text[0] not in _SPECIAL_FIRST and not text[-1].isspace()
+            else _cell(letter + row, text, style)
+            for letter, text in zip(letters, texts, strict=False)
+            if text
+        ]
     return f'<row r="{row}">{"".join(cells)}</row>'
 
 

@@ -14,6 +14,7 @@ every configured key, so it finds rows before, during and after a rotation
 from __future__ import annotations
 
 import base64
+import binascii
 import hmac
 import os
 import re
@@ -89,6 +90,45 @@ def decrypt(stored: str) -> str:
     key = _key(match.group(1), int(match.group(2)))
     raw = base64.b64decode(stored[match.end() :])
     return key.open(raw, stored[: match.end()].encode()).decode()
+
+
+def bulk_opener() -> Callable[[str], str]:
+    """``decrypt`` for many values (an export's personal columns): the key and the cipher
+    object of each label found are looked up once, not once per value (a third of the
+    export's time at a million rows). Values that ``decrypt`` refuses are refused alike;
+    a key whose operations a provider overrides (a cipher machine) keeps its own ``open``."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from rencai.secrets import KeyMaterial as PlainKey
+
+    openers: dict[str, Callable[[bytes], bytes]] = {}
+    b64decode = binascii.a2b_base64  # what base64.b64decode calls, without its checks of the type
+
+    def opener_for(label: str) -> Callable[[bytes], bytes] | None:
+        match = _LABEL.match(label)
+        if match is None or match.end() != len(label):
+            return None
+        key = _key(match.group(1), int(match.group(2)))
+        aad = label.encode()
+        if type(key) is PlainKey and key.suite == "international":
+            aes = AESGCM(key.field_key).decrypt
+            return lambda raw: aes(raw[:12], raw[12:], aad)
+        return lambda raw: key.open(raw, aad)
+
+    def opened(stored: str) -> str:
+        if not stored:
+            return stored
+        colon = stored.find(":") + 1
+        label = stored[:colon]
+        found = openers.get(label)
+        if found is None:
+            made = opener_for(label) if colon and label != LEGACY_PREFIX else None
+            if made is None:
+                return decrypt(stored)
+            found = openers[label] = made
+        return found(b64decode(stored[colon:])).decode()
+
+    return opened
 
 
 class _NonceSource:

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.db.models import ExpressionWrapper, F
 from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from rencai.core import audit
 from rencai.core.display import display_value, field_label, is_sortable
 from rencai.core.models import AuditAction
-from rencai.core.personal import EncryptedField, mask
+from rencai.core.personal import EncryptedField, bulk_opener, mask
 from rencai.core.roles import may_unmask
 from rencai.core.routing import read_alias
 
@@ -51,12 +52,27 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+class _Texts(dict[Any, str]):
+    """Cell texts by stored value; a value not held (None, a row gone since) is empty. Its
+    ``__getitem__`` is the formatter: a dictionary look-up, no Python call per cell."""
+
+    def __missing__(self, key: Any) -> str:
+        return ""
+
+
+class _Labels(dict[Any, str]):
+    """A choice field's labels by value; any other value is shown as it is."""
+
+    def __missing__(self, key: Any) -> str:
+        return _plain(key)
+
+
 class _Related:
     """The text of related rows by key, read in one query per batch of new keys."""
 
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
-        self.texts: dict[Any, str] = {}
+        self.texts = _Texts()
 
     def prefetch(self, keys: set[Any]) -> None:
         missing = keys - self.texts.keys() - {None}
@@ -65,25 +81,34 @@ class _Related:
                 self.texts[pk] = str(obj)
 
     def __call__(self, key: Any) -> str:
-        return "" if key is None else self.texts.get(key, "")
+        return self.texts[key]
 
 
-def _formatter(config: ObjectConfig, field: models.Field[Any, Any], unmasked: bool) -> tuple[str, Formatter]:
+def _stored(field: models.Field[Any, Any]) -> Any:
+    """The column of ``field`` as stored: an encrypted value is read as its text, not
+    decrypted one by one on the way in (its formatter opens the column's values in bulk)."""
+    if isinstance(field, EncryptedField):
+        return ExpressionWrapper(F(field.attname), output_field=models.TextField())
+    return field.attname
+
+
+def _formatter(config: ObjectConfig, field: models.Field[Any, Any], unmasked: bool) -> tuple[Any, Formatter]:
     """The column to read for ``field`` and the function that turns it into the cell."""
     from rencai.core.objects.config import MASKED_CELL
 
     if field.name in config.masked_in_export and not unmasked:
-        return field.attname, lambda value: MASKED_CELL
+        return _stored(field), lambda value: MASKED_CELL
     if field.many_to_one or field.one_to_one:
         return field.attname, _Related(field.related_model)  # type: ignore[arg-type]
-    if isinstance(field, EncryptedField) and not unmasked:
-        kind = field.kind
-        return field.attname, lambda value: mask(value or "", kind)
+    if isinstance(field, EncryptedField):
+        opened, kind = bulk_opener(), field.kind
+        if unmasked:
+            return _stored(field), lambda value: opened(value) if value else ""
+        return _stored(field), lambda value: mask(opened(value), kind) if value else ""
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         return field.attname, lambda value: value.isoformat() if value is not None else ""
     if field.choices:
-        labels = {key: str(label) for key, label in field.flatchoices}
-        return field.attname, lambda value: labels[value] if value in labels else _plain(value)
+        return field.attname, _Labels({key: str(label) for key, label in field.flatchoices}).__getitem__
     return field.attname, _plain
 
 
@@ -135,6 +160,7 @@ def _rows(
     names = [name for name, _f in pairs]
     formatters = [formatter for _n, formatter in pairs]
     lookups = [(i, f) for i, f in enumerate(formatters) if isinstance(f, _Related)]
+    formatters = [f.texts.__getitem__ if isinstance(f, _Related) else f for f in formatters]
     values = queryset.values_list(*names).iterator(chunk_size=chunk_size)
     while batch := list(islice(values, chunk_size)):
         for i, lookup in lookups:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from rencai.accounts.models import User
 from rencai.core import audit, crypto, rotation
 from rencai.core.models import AuditAction, AuditEntry
-from rencai.core.personal import blind_index, decrypt, encrypt, index_label, value_label
+from rencai.core.personal import blind_index, bulk_opener, decrypt, encrypt, index_label, value_label
 from rencai.orgs.models import Organization
 from rencai.secrets import (
     EnvironmentKeyProvider,
@@ -97,6 +97,32 @@ def test_values_name_their_suite_and_key_and_old_ones_stay_readable(settings, gu
     index = blind_index(" 13800138000 ")
     assert index.startswith("guomi.7:") and len(index) <= 64 and index_label(index) == "guomi.7"
     assert v1.mac(b"13800138000").hex() in index.candidates, "the index before suites is searched too"
+
+
+def test_the_bulk_opener_reads_every_stored_form_as_decrypt_does(settings, guomi_ring):
+    """An export's opener gives decrypt's text for each suite and the old form, many values
+    under one key included, and refuses what decrypt refuses."""
+    base, ring = guomi_ring
+    v1 = base.get(1)
+    assert v1 is not None
+    nonce = os.urandom(12)
+    legacy = "v1:" + base64.b64encode(nonce + AESGCM(v1.field_key).encrypt(nonce, b"13800138000", None)).decode()
+    international = [encrypt(f"1380013800{i}") for i in range(3)]
+    settings.RENCAI_KEYRING = ring
+    sm4 = [encrypt(f"张三{i}") for i in range(3)]
+    stored = [legacy, *international, *sm4, "", legacy]
+    opened = bulk_opener()
+    assert [opened(value) for value in stored] == [value and decrypt(value) for value in stored]
+    assert opened(sm4[0]) == "张三0" and opened(international[2]) == "13800138002"
+    relabelled = f"{base.current.label}:" + sm4[0].split(":", 1)[1]
+    with pytest.raises(InvalidTag):
+        opened(relabelled)
+    for refused in ("plain text", "international.1x:abc"):
+        with pytest.raises(ValueError, match="not an encrypted value"):
+            opened(refused)
+    settings.RENCAI_KEYRING = base
+    with pytest.raises(ValueError, match="guomi.7"):
+        bulk_opener()(sm4[0])
 
 
 def test_a_value_under_a_key_that_is_not_configured_is_refused(settings, guomi_ring):

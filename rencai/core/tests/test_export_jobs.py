@@ -161,8 +161,8 @@ def test_an_export_failing_midway_leaves_no_file_and_says_so_in_chinese(settings
     settings.RENCAI_EXPORT_BACKGROUND_ROWS = 10
     many_talents(2300, bank, dicts["JR"])
     config = registered()["talents"]
-    # A row whose stored ID number cannot be decrypted (written under another key): the
-    # second batch of rows fails as it is read, after the first 2,000 went into the file.
+    # A row whose stored ID number cannot be decrypted (written under another key): it fails
+    # as its cells are made, in the second batch, after the 2,100 rows before it went into the file.
     broken = config.visible(users["office"]).order_by(*config.ordering)[2100]
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {Talent._meta.db_table} SET id_number = %s WHERE id = %s", ["garbage", broken.pk])
@@ -172,8 +172,8 @@ def test_an_export_failing_midway_leaves_no_file_and_says_so_in_chinese(settings
     run_worker()
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED
-    assert job.rows == 2000, "it failed midway, after the first batch of rows was written to the file"
-    assert job.message.startswith("导出失败：写到第 2001 行时出错，未生成文件")
+    assert job.rows == 2100, "it failed midway, at the row that cannot be read"
+    assert job.message.startswith("导出失败：写到第 2101 行时出错，未生成文件")
     assert export_files(settings) == [] and list((Path(settings.MEDIA_ROOT) / "exports").iterdir()) == []
     page = client.get(job_url).content.decode()
     assert "导出失败" in page and 'id="download-link"' not in page

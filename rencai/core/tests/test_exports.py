@@ -8,6 +8,9 @@ from collections.abc import Iterator
 import openpyxl
 import pytest
 from django.http import StreamingHttpResponse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from rencai.conftest import many_talents
 from rencai.core.exports import write_xlsx, write_xlsx_file
@@ -177,6 +180,34 @@ def test_a_streamed_workbook_opens_with_its_cells_styles_and_filter():
     ]
     assert sheet["B2"].quotePrefix and not sheet["A2"].quotePrefix
     assert sheet.auto_filter.ref == "A1:B4" and sheet.freeze_panes == "A2" and sheet["A1"].font.b
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("甲a1 =+-@&<>\t\r\n\x00\x0b\u3000\ufffe"), max_size=4), max_size=5))
+def test_a_row_is_written_as_each_of_its_cells_would_be_alone(texts):
+    """The row-wide look for characters to escape changes no cell: each is the plain cell
+    or ``_cell``'s, as when every cell was looked at by itself; and the workbook reads back
+    the texts (less the characters XML cannot hold), formula-looking ones quoted."""
+    from rencai.core.exports import _ILLEGAL_XML, _NEEDS_ESCAPE, _SPECIAL_FIRST, _cell, _row_xml, stream_xlsx
+
+    letters = ["A", "B", "C", "D", "E"]
+    one_by_one = [
+        f'<c r="{letter}7" t="inlineStr"><is><t>{text}</t></is></c>'
+        if text[0] not in _SPECIAL_FIRST and not text[-1].isspace() and not _NEEDS_ESCAPE.search(text)
+        else _cell(f"{letter}7", text, "")
+        for letter, text in zip(letters, texts, strict=False)
+        if text
+    ]
+    assert _row_xml(7, texts, letters) == f'<row r="7">{"".join(one_by_one)}</row>'
+    content = b"".join(stream_xlsx("表", letters[: max(len(texts), 1)], [texts]))
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    read = [c.value for c in next(sheet.iter_rows(min_row=2, max_row=2))] if texts else []
+    expected = [_ILLEGAL_XML.sub("", t) or None for t in texts]
+
+    def lines(value: str | None) -> str | None:  # XML reads a line end as \n; an empty cell as nothing
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else None
+
+    assert [lines(v) for v in read][: len(expected)] == [lines(e) for e in expected]
 
 
 def test_a_failing_export_leaves_no_file_and_was_audited(users, client_for, roster, monkeypatch):
