@@ -193,3 +193,25 @@ def test_api_refuses_fields_the_role_may_not_change(users, client_for, bank):
     assert response.status_code == 200
     bank.refresh_from_db()
     assert bank.kind == "bank" and bank.address == "泉城路1号"
+
+
+def test_a_liaison_sees_its_tree_by_key_not_by_a_join(users, make_talent, bank, bank_branch, other_bank):
+    """A liaison's scope is "the owner is one of the tree's organisations" (a subquery of
+    the organisations), the same rows as a join on the tree path, for the owner's own table
+    and for one reached through it; the organisations themselves still by their path."""
+    from rencai.core.models import within_tree
+    from rencai.talents.models import Talent
+
+    mine, branch, _foreign = (
+        make_talent("甲一", bank),
+        make_talent("甲二", bank_branch),
+        make_talent("乙一", other_bank),
+    )
+    seen = Talent.objects.visible_to(users["liaison"])
+    assert set(seen) == {mine, branch}
+    assert "JOIN" not in str(seen.query) and "IN (SELECT" in str(seen.query)
+    joined = Talent.objects.filter(organization__path__startswith=bank.path)
+    assert set(seen) == set(joined) and "JOIN" in str(joined.query)
+    assert set(Organization.objects.visible_to(users["liaison"])) == {bank, bank_branch}
+    condition = within_tree(Organization, "path", bank.path)
+    assert set(Organization.objects.filter(condition)) == {bank, bank_branch}
