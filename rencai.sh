@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rencai quick start.
 #   ./rencai.sh start   create the environment, migrate, load demo data, serve http://127.0.0.1:8000
-#   ./rencai.sh test    run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
+#   ./rencai.sh test    run the whole test suite (set DATABASE_URL to run it on PostgreSQL;
+#                       RENCAI_TEST_PROCESSES=0 runs it in this one process)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -43,6 +44,18 @@ ensure_test_tools() {
     fi
 }
 
+test_processes() {
+    # One process per core; on PostgreSQL one more, since a test spends much of its time
+    # waiting for the database's answers. Each process has its own test database.
+    local cores
+    cores=$(nproc 2>/dev/null || echo 1)
+    if [[ "${DATABASE_URL:-}" == postgres* ]]; then
+        echo $((cores + 1))
+    else
+        echo "$cores"
+    fi
+}
+
 command="${1:-start}"
 shift || true
 case "$command" in
@@ -60,7 +73,7 @@ case "$command" in
     test)
         ensure_env
         ensure_test_tools
-        exec "$VENV/bin/pytest" "$@"
+        exec "$VENV/bin/pytest" -n "${RENCAI_TEST_PROCESSES:-$(test_processes)}" --dist loadfile "$@"
         ;;
     *)
         echo "用法：./rencai.sh start | test" >&2

@@ -41,6 +41,20 @@ def _audit_checkpoints(settings, tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _files_of_its_own(tmp_path_factory):
+    """Each test process keeps its uploads and its imports' progress in directories of its
+    own: the suite runs in several processes at once (pytest-xdist), each with its own
+    database, whose ids would otherwise name the same files in ``var/``. Session-wide, as
+    the data a module sets up once (the demo of the API fuzzer) has its files there."""
+    from django.conf import settings
+
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    caches["imports"]["LOCATION"] = str(tmp_path_factory.mktemp("import-state"))
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), CACHES=caches):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _flush_past_the_audit_truncate_trigger():
     """The audit table refuses TRUNCATE on PostgreSQL; the test runner's flush (transactional
     tests) is the one TRUNCATE allowed, as the superuser it runs as, by disabling triggers

@@ -307,8 +307,11 @@ def take_video_upload(video: Video) -> None:
         and video.file
         and Video.objects.filter(pk=video.pk).exclude(duration_seconds=video.duration_seconds).exists()
     ):
-        with video.file.open("rb") as stored:
-            measured = measured_duration(stored)
+        try:
+            with video.file.open("rb") as stored:
+                measured = measured_duration(stored)
+        except FileNotFoundError:
+            raise Refused(_("该视频的文件已不在存储中，无法核对时长，请重新上传视频文件。")) from None
     else:
         return
     declared = video.duration_seconds

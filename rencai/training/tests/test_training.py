@@ -204,6 +204,16 @@ def test_the_length_is_read_from_the_file_and_a_wrong_declared_length_is_refused
     assert "实际时长为3秒" in edit.content.decode()
     video.refresh_from_db()
     assert video.duration_seconds == 3
+    # a stored file gone from the storage is said so, on the page and through the API
+    Path(video.file.path).unlink()
+    gone = office.post(f"/o/videos/{video.pk}/edit/", {**data, "duration_seconds": 5, "_version": video.version})
+    assert gone.status_code == 400 and "文件已不在存储中" in gone.content.decode()
+    patched = office.patch(
+        f"/api/videos/{video.pk}/", {"duration_seconds": 5, "version": video.version}, content_type="application/json"
+    )
+    assert patched.status_code in (400, 409) and "文件已不在存储中" in patched.content.decode()
+    video.refresh_from_db()
+    assert video.duration_seconds == 3
 
 
 def test_a_video_whose_container_states_no_length_is_refused(client_for, settings, tmp_path):
