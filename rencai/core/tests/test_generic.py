@@ -197,8 +197,8 @@ def test_api_refuses_fields_the_role_may_not_change(users, client_for, bank):
 
 def test_a_liaison_sees_its_tree_by_key_not_by_a_join(users, make_talent, bank, bank_branch, other_bank):
     """A liaison's scope is "the owner is one of the tree's organisations" (a subquery of
-    the organisations), the same rows as a join on the tree path, for the owner's own table
-    and for one reached through it; the organisations themselves still by their path."""
+    the organisations), the same rows as a join on the tree path; the organisations
+    themselves still by their path."""
     from rencai.core.models import within_tree
     from rencai.talents.models import Talent
 
